@@ -1,0 +1,18 @@
+# embed_migrations(<target> <namespace> <dir>): compiles the numbered *.sql files of <dir>
+# into a function `<namespace>::migrations()` so binaries carry their schema with them.
+function(embed_migrations target ns dir)
+  file(GLOB sql_files CONFIGURE_DEPENDS "${dir}/*.sql")
+  list(SORT sql_files)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.cpp")
+  set(body "// Generated from ${dir}; edit the .sql files instead.\n#include \"common/migrations.hpp\"\nnamespace ${ns} {\nstd::vector<common::Migration> migrations() {\n  return {\n")
+  foreach(f IN LISTS sql_files)
+    get_filename_component(name "${f}" NAME)
+    string(REGEX MATCH "^[0-9]+" version "${name}")
+    file(READ "${f}" sql)
+    string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+  endforeach()
+  string(APPEND body "  };\n}\n}  // namespace ${ns}\n")
+  file(GENERATE OUTPUT "${out}" CONTENT "${body}")
+  target_sources(${target} PRIVATE "${out}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
+endfunction()

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+// ES256 JSON Web Tokens with OpenSSL EVP: each key is parsed once and kept (see DESIGN.md),
+// and verification follows RFC 8725: one pinned algorithm, a known kid, exp/nbf with leeway,
+// exact iss/aud, and the expected token_type.
+namespace common::jwt {
+
+class TokenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class KeyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Clock = std::chrono::system_clock;
+
+struct Claims {
+  nlohmann::json payload;
+  std::string token_type;
+  std::string jti;
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string email;
+  std::string family;  // refresh tokens only
+  Clock::time_point issued_at;
+  Clock::time_point expires_at;
+};
+
+struct VerifyRules {
+  std::string issuer;
+  std::string audience;
+  std::chrono::seconds leeway{30};
+  std::string token_type;  // empty: any type
+};
+
+using KeyHandle = std::shared_ptr<EVP_PKEY>;
+
+// Parses a PEM P-256 key, private or public. Throws KeyError.
+KeyHandle load_ec_key_pem(std::string_view pem);
+std::string read_file(const std::string& path);
+
+// RFC 7638 thumbprint of the public key: a kid every process derives alike from the key alone.
+std::string key_thumbprint(EVP_PKEY* key);
+// The public JWK ({"kty","crv","x","y","kid","alg","use"}).
+nlohmann::json public_jwk(EVP_PKEY* key);
+
+class SigningKey final {
+ public:
+  explicit SigningKey(KeyHandle private_key);
+  static SigningKey from_pem_file(const std::string& path);
+
+  const std::string& kid() const { return kid_; }
+  const KeyHandle& key() const { return key_; }
+  // Compact JWS with header {"alg":"ES256","typ":"JWT","kid"}.
+  std::string sign(const nlohmann::json& claims) const;
+
+ private:
+  KeyHandle key_;
+  std::string kid_;
+};
+
+// The public keys a verifier trusts, by kid. Immutable after construction: safe to share
+// between threads.
+class KeySet final {
+ public:
+  KeySet() = default;
+  static KeySet from_pem_files(const std::vector<std::string>& paths);
+
+  void add(KeyHandle key);
+  bool empty() const { return keys_.empty(); }
+  std::vector<std::string> kids() const;
+
+  // Throws TokenError with a short reason when the token must be refused.
+  Claims verify(std::string_view token, const VerifyRules& rules,
+                Clock::time_point now = Clock::now()) const;
+
+ private:
+  std::map<std::string, KeyHandle, std::less<>> keys_;
+};
+
+// "Bearer <token>" → token; nullopt for any other scheme or an empty token.
+std::optional<std::string> parse_bearer(std::string_view authorization_header);
+
+}  // namespace common::jwt

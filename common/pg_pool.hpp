@@ -1,0 +1,71 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace common {
+
+// No connection became free (or could be opened) in time: the caller answers UNAVAILABLE.
+class PoolExhausted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A fixed-size pool of libpqxx connections. Connections open lazily, get their prepared
+// statements on open, and are dropped (reopened on next use) after a broken-connection error.
+class PgPool final {
+ public:
+  using Prepare = std::function<void(pqxx::connection&)>;
+
+  PgPool(std::string url, std::size_t size, Prepare prepare,
+         std::chrono::milliseconds acquire_timeout = std::chrono::seconds(5));
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // Runs `work` on a pooled connection. A pqxx::broken_connection drops that connection and
+  // propagates, so the next call reconnects.
+  template <class Work>
+  auto with_connection(Work&& work) -> decltype(work(std::declval<pqxx::connection&>())) {
+    Lease lease(*this);
+    try {
+      return work(*lease.connection);
+    } catch (const pqxx::broken_connection&) {
+      lease.broken = true;
+      throw;
+    }
+  }
+
+  // True when a connection can run `SELECT 1` now.
+  bool ping();
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Lease {
+    explicit Lease(PgPool& pool);
+    ~Lease();
+    PgPool& pool;
+    std::unique_ptr<pqxx::connection> connection;
+    bool broken = false;
+  };
+  std::unique_ptr<pqxx::connection> acquire();
+  void release(std::unique_ptr<pqxx::connection> connection, bool broken);
+
+  std::string url_;
+  std::size_t size_;
+  Prepare prepare_;
+  std::chrono::milliseconds acquire_timeout_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;  // idle + leased
+};
+
+}  // namespace common

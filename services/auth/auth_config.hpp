@@ -1,0 +1,25 @@
+#pragma once
+
+#include "auth/password_hasher.hpp"
+#include "auth/token_issuer.hpp"
+#include "common/config.hpp"
+#include "common/grpc_server.hpp"
+
+#include <string>
+
+namespace auth {
+
+struct AuthConfig {
+  common::GrpcServerOptions server;
+  std::string database_url;
+  std::size_t database_pool_size = 8;
+  std::string redis_url;
+  std::string private_key_file;
+  TokenSettings tokens;
+  Argon2Params argon2;
+  std::string log_level;
+
+  static AuthConfig from_env(common::Env& env);
+};
+
+}  // namespace auth

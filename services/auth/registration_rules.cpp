@@ -1,0 +1,137 @@
+#include "auth/registration_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace auth {
+namespace {
+
+constexpr std::size_t kMaxUsername = 150;
+constexpr std::size_t kMaxEmail = 254;
+constexpr std::size_t kMaxName = 150;
+
+const char* const kRequired = "This field is required.";
+const char* const kBlank = "This field may not be blank.";
+
+std::string max_length_message(std::size_t limit) {
+  return "Ensure this field has no more than " + std::to_string(limit) + " characters.";
+}
+
+// Characters, not bytes: a UTF-8 continuation byte does not start a character.
+std::size_t utf8_length(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool is_domain_label_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace
+
+std::string trim(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string::npos) return {};
+  auto last = text.find_last_not_of(" \t\r\n\f\v");
+  return text.substr(first, last - first + 1);
+}
+
+bool is_valid_username(const std::string& username) {
+  // Django's UnicodeUsernameValidator: letters, digits and @ . + - _ (non-ASCII letters allowed).
+  return !username.empty() && std::all_of(username.begin(), username.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || c == '@' || c == '.' || c == '+' || c == '-' || c == '_' || u >= 0x80;
+  });
+}
+
+bool is_valid_email(const std::string& email) {
+  auto at = email.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= email.size()) return false;
+  std::string local = email.substr(0, at);
+  std::string domain = email.substr(at + 1);
+  auto is_space_or_control = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7F;
+  };
+  if (std::any_of(email.begin(), email.end(), is_space_or_control)) return false;
+  if (local.find('@') != std::string::npos && local.front() != '"') return false;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
+  // Domain: dot-separated labels of letters, digits and hyphens; a top-level label of 2+ letters.
+  if (domain.find('.') == std::string::npos) return false;
+  std::size_t start = 0;
+  std::string label;
+  while (start <= domain.size()) {
+    auto dot = domain.find('.', start);
+    label = domain.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-' ||
+        !std::all_of(label.begin(), label.end(), is_domain_label_char)) {
+      return false;
+    }
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return label.size() >= 2 && std::none_of(label.begin(), label.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c));
+         });
+}
+
+RegistrationInput normalize_registration(RegistrationInput input) {
+  auto trimmed_or_absent = [](std::optional<std::string>& field) {
+    if (field) field = trim(*field);
+  };
+  trimmed_or_absent(input.username);
+  trimmed_or_absent(input.email);
+  trimmed_or_absent(input.name);
+  if (input.email) {
+    auto at = input.email->rfind('@');
+    if (at != std::string::npos) {
+      std::transform(input.email->begin() + static_cast<long>(at), input.email->end(),
+                     input.email->begin() + static_cast<long>(at),
+                     [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    }
+  }
+  return input;
+}
+
+common::FieldErrors validate_registration(const RegistrationInput& in) {
+  common::FieldErrors errors;
+  bool has_username = in.username && !in.username->empty();
+  bool has_email = in.email && !in.email->empty();
+  if (!has_username && !has_email) {
+    // Blank is reported on the field that was sent; neither sent is a request-level error.
+    if (in.username) errors["username"].push_back(kBlank);
+    if (in.email) errors["email"].push_back(kBlank);
+    if (!in.username && !in.email) {
+      errors["non_field_errors"].push_back("A username or an email address is required.");
+    }
+  }
+  if (has_username) {
+    if (utf8_length(*in.username) > kMaxUsername) {
+      errors["username"].push_back(max_length_message(kMaxUsername));
+    } else if (!is_valid_username(*in.username)) {
+      errors["username"].push_back(
+          "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+          "characters.");
+    }
+  }
+  if (has_email) {
+    if (utf8_length(*in.email) > kMaxEmail) {
+      errors["email"].push_back(max_length_message(kMaxEmail));
+    } else if (!is_valid_email(*in.email)) {
+      errors["email"].push_back("Enter a valid email address.");
+    }
+  }
+  if (in.name && utf8_length(*in.name) > kMaxName) errors["name"].push_back(max_length_message(kMaxName));
+  if (!in.password) {
+    errors["password"].push_back(kRequired);
+  } else if (in.password->empty()) {
+    errors["password"].push_back(kBlank);
+  } else if (in.password2 && *in.password2 != *in.password) {
+    errors["password"].push_back("Password fields didn't match.");
+  }
+  return errors;
+}
+
+}  // namespace auth

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "common/grpc_errors.hpp"
+
+#include <optional>
+#include <string>
+
+// Request rules of the auth service, as pure functions (unit-tested without I/O). Messages
+// are Django's and DRF's, because clients written for the seed backends show them.
+namespace auth {
+
+struct RegistrationInput {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::optional<std::string> password;
+  std::optional<std::string> password2;
+};
+
+// Trims username, email and name like DRF's CharField and lower-cases the email's domain like
+// Django's normalize_email. Absent or blank username/email become nullopt.
+RegistrationInput normalize_registration(RegistrationInput input);
+common::FieldErrors validate_registration(const RegistrationInput& normalized);
+
+bool is_valid_username(const std::string& username);
+bool is_valid_email(const std::string& email);
+std::string trim(const std::string& text);
+
+}  // namespace auth

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "common/migrations.hpp"
+
+#include <vector>
+
+namespace auth {
+
+// The numbered SQL files of services/auth/migrations, embedded at build time.
+std::vector<common::Migration> migrations();
+
+}  // namespace auth

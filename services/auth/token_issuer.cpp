@@ -1,0 +1,61 @@
+#include "auth/token_issuer.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace auth {
+namespace {
+
+std::int64_t epoch_seconds(common::jwt::Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string random_token_id() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for token id");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+TokenIssuer::TokenIssuer(common::jwt::SigningKey key, TokenSettings settings)
+    : key_(std::move(key)), settings_(std::move(settings)) {
+  own_keys_.add(key_.key());
+}
+
+IssuedPair TokenIssuer::issue(const UserRecord& user, const std::string& family,
+                              common::jwt::Clock::time_point now) const {
+  auto claims_for = [&](const char* type, std::chrono::seconds ttl, IssuedToken& out) {
+    out.jti = random_token_id();
+    out.expires_at = std::chrono::time_point_cast<std::chrono::seconds>(now) + ttl;
+    return nlohmann::json{{"iss", settings_.issuer},
+                          {"aud", settings_.audience},
+                          {"sub", std::to_string(user.id)},
+                          {"user_id", user.id},
+                          {"token_type", type},
+                          {"jti", out.jti},
+                          {"iat", epoch_seconds(now)},
+                          {"exp", epoch_seconds(out.expires_at)},
+                          {"username", user.username},
+                          {"email", user.email}};
+  };
+  IssuedPair pair;
+  pair.access.token = key_.sign(claims_for("access", settings_.access_ttl, pair.access));
+  auto refresh = claims_for("refresh", settings_.refresh_ttl, pair.refresh);
+  refresh["fam"] = family.empty() ? random_token_id() : family;
+  pair.refresh.token = key_.sign(refresh);
+  return pair;
+}
+
+common::jwt::Claims TokenIssuer::verify(const std::string& token, const std::string& token_type) const {
+  return own_keys_.verify(token, {settings_.issuer, settings_.audience, settings_.leeway, token_type});
+}
+
+}  // namespace auth

@@ -1,0 +1,89 @@
+#include "auth/user_store.hpp"
+
+#include <cstring>
+
+namespace auth {
+namespace {
+
+constexpr const char* kColumns =
+    "id, COALESCE(username, ''), COALESCE(email, ''), name, password_hash, is_active, is_staff, "
+    "email_verified, EXTRACT(EPOCH FROM date_joined)::float8";
+
+UserRecord to_user(const pqxx::row& row) {
+  UserRecord user;
+  user.id = row[0].as<std::int64_t>();
+  user.username = row[1].as<std::string>();
+  user.email = row[2].as<std::string>();
+  user.name = row[3].as<std::string>();
+  user.password_hash = row[4].as<std::string>();
+  user.is_active = row[5].as<bool>();
+  user.is_staff = row[6].as<bool>();
+  user.email_verified = row[7].as<bool>();
+  user.date_joined = std::chrono::system_clock::time_point(
+      std::chrono::microseconds(static_cast<std::int64_t>(row[8].as<double>() * 1e6)));
+  return user;
+}
+
+}  // namespace
+
+void UserStore::prepare(pqxx::connection& c) {
+  std::string columns = kColumns;
+  c.prepare("users_insert",
+            "INSERT INTO users (username, email, name, password_hash) VALUES ($1, $2, $3, $4) "
+            "RETURNING " + columns);
+  c.prepare("users_by_username", "SELECT " + columns + " FROM users WHERE lower(username) = lower($1)");
+  c.prepare("users_by_email", "SELECT " + columns + " FROM users WHERE lower(email) = lower($1)");
+  c.prepare("users_by_id", "SELECT " + columns + " FROM users WHERE id = $1");
+  c.prepare("users_record_login", "UPDATE users SET last_login = now() WHERE id = $1");
+}
+
+UserRecord UserStore::create(const NewUser& user) {
+  return pool_.with_connection([&](pqxx::connection& c) {
+    try {
+      pqxx::work tx(c);
+      auto row = tx.exec_prepared1("users_insert", user.username, user.email, user.name,
+                                   user.password_hash);
+      tx.commit();
+      return to_user(row);
+    } catch (const pqxx::unique_violation& e) {
+      throw DuplicateUser(std::strstr(e.what(), "users_email_unique") ? DuplicateUser::Field::kEmail
+                                                                      : DuplicateUser::Field::kUsername);
+    }
+  });
+}
+
+std::optional<UserRecord> UserStore::find(const char* statement, const std::string& key) {
+  return pool_.with_connection([&](pqxx::connection& c) -> std::optional<UserRecord> {
+    pqxx::read_transaction tx(c);
+    auto result = tx.exec_prepared(statement, key);
+    if (result.empty()) return std::nullopt;
+    return to_user(result[0]);
+  });
+}
+
+std::optional<UserRecord> UserStore::find_by_username(const std::string& username) {
+  return find("users_by_username", username);
+}
+
+std::optional<UserRecord> UserStore::find_by_email(const std::string& email) {
+  return find("users_by_email", email);
+}
+
+std::optional<UserRecord> UserStore::find_by_id(std::int64_t id) {
+  return pool_.with_connection([&](pqxx::connection& c) -> std::optional<UserRecord> {
+    pqxx::read_transaction tx(c);
+    auto result = tx.exec_prepared("users_by_id", id);
+    if (result.empty()) return std::nullopt;
+    return to_user(result[0]);
+  });
+}
+
+void UserStore::record_login(std::int64_t id) {
+  pool_.with_connection([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_prepared0("users_record_login", id);
+    tx.commit();
+  });
+}
+
+}  // namespace auth

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "common/pg_pool.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace auth {
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string username;  // "" when absent
+  std::string email;     // "" when absent
+  std::string name;
+  std::string password_hash;
+  bool is_active = true;
+  bool is_staff = false;
+  bool email_verified = false;
+  std::chrono::system_clock::time_point date_joined;
+};
+
+struct NewUser {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::string name;
+  std::string password_hash;
+};
+
+// The unique index that refused a new user.
+class DuplicateUser : public std::runtime_error {
+ public:
+  enum class Field { kUsername, kEmail };
+  explicit DuplicateUser(Field f) : std::runtime_error("duplicate user"), field(f) {}
+  Field field;
+};
+
+// Users in the auth database. Lookups by username and email are case-insensitive.
+class UserStore final {
+ public:
+  explicit UserStore(common::PgPool& pool) : pool_(pool) {}
+
+  static void prepare(pqxx::connection& connection);
+
+  // Throws DuplicateUser when the username or email is taken.
+  UserRecord create(const NewUser& user);
+  std::optional<UserRecord> find_by_username(const std::string& username);
+  std::optional<UserRecord> find_by_email(const std::string& email);
+  std::optional<UserRecord> find_by_id(std::int64_t id);
+  void record_login(std::int64_t id);
+
+ private:
+  std::optional<UserRecord> find(const char* statement, const std::string& key);
+  common::PgPool& pool_;
+};
+
+}  // namespace auth

@@ -1,0 +1,31 @@
+#include "content/caller.hpp"
+
+#include "common/grpc_errors.hpp"
+
+namespace content {
+
+CallerAuthenticator::CallerAuthenticator(common::jwt::KeySet keys, common::jwt::VerifyRules rules)
+    : keys_(std::move(keys)), rules_(std::move(rules)) {
+  rules_.token_type = "access";
+}
+
+std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContext& context,
+                                                        grpc::Status& status) const {
+  auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
+  if (!token) {
+    status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,
+                                        "Authentication credentials were not provided.",
+                                        "not_authenticated");
+    return std::nullopt;
+  }
+  try {
+    auto claims = keys_.verify(*token, rules_);
+    return Caller{claims.user_id, claims.username};
+  } catch (const common::jwt::TokenError&) {
+    status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,
+                                        "Given token not valid for any token type", "token_not_valid");
+    return std::nullopt;
+  }
+}
+
+}  // namespace content

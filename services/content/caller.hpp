@@ -1,0 +1,32 @@
+#pragma once
+
+#include "common/jwt.hpp"
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace content {
+
+struct Caller {
+  std::int64_t user_id = 0;
+  std::string username;
+};
+
+// Authenticates every call from its "authorization: Bearer <access token>" metadata: the
+// service is reachable by internal clients directly, so it trusts no one upstream.
+class CallerAuthenticator final {
+ public:
+  CallerAuthenticator(common::jwt::KeySet keys, common::jwt::VerifyRules rules);
+
+  // nullopt with `status` set to UNAUTHENTICATED when the call carries no valid access token.
+  std::optional<Caller> authenticate(const grpc::ServerContext& context, grpc::Status& status) const;
+
+ private:
+  common::jwt::KeySet keys_;
+  common::jwt::VerifyRules rules_;
+};
+
+}  // namespace content

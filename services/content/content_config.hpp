@@ -1,0 +1,23 @@
+#pragma once
+
+#include "common/config.hpp"
+#include "common/grpc_server.hpp"
+#include "common/jwt.hpp"
+
+#include <string>
+#include <vector>
+
+namespace content {
+
+struct ContentConfig {
+  common::GrpcServerOptions server;
+  std::string database_url;
+  std::size_t database_pool_size = 8;
+  std::vector<std::string> public_key_files;
+  common::jwt::VerifyRules token_rules;
+  std::string log_level;
+
+  static ContentConfig from_env(common::Env& env);
+};
+
+}  // namespace content

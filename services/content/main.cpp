@@ -1,0 +1,38 @@
+#include "common/log.hpp"
+#include "common/migrations.hpp"
+#include "content/schema.hpp"
+#include "common/shutdown_signal.hpp"
+#include "content/content_config.hpp"
+#include "content/content_service.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  common::ShutdownSignal shutdown;
+  common::Env env("content-service", "gRPC service for posts, owned by users");
+  auto config = content::ContentConfig::from_env(env);
+  if (common::Env::help_requested(argc, argv)) {
+    env.print_help(std::cout);
+    return 0;
+  }
+  try {
+    env.check();
+    common::log::init("content", config.log_level);
+    content::CallerAuthenticator authenticator(
+        common::jwt::KeySet::from_pem_files(config.public_key_files), config.token_rules);
+    {
+      pqxx::connection connection(config.database_url);
+      int applied = common::apply_migrations(connection, "content", content::migrations());
+      common::log::info("migrations applied", {{"count", applied}});
+    }
+    common::PgPool pool(config.database_url, config.database_pool_size, content::PostStore::prepare);
+    content::PostStore posts(pool);
+    content::ContentServiceImpl service(posts, authenticator);
+    common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown);
+    return 0;
+  } catch (const std::exception& e) {
+    common::log::init("content", "info");
+    common::log::error("fatal", {{"error", e.what()}});
+    return 1;
+  }
+}
