@@ -1,0 +1,33 @@
+#include "gateway/gateway_config.hpp"
+
+namespace gateway {
+
+GatewayConfig GatewayConfig::from_env(common::Env& env) {
+  GatewayConfig c;
+  c.host = env.text("GATEWAY_HOST", "127.0.0.1", "HTTP listen address");
+  c.port = static_cast<int>(env.integer("GATEWAY_PORT", 8080, "HTTP listen port", 0, 65535));
+  c.threads = static_cast<int>(env.integer(
+      "GATEWAY_THREADS", 64, "HTTP worker threads (each open keep-alive connection holds one)", 1, 10000));
+  c.keep_alive_max_requests = static_cast<std::size_t>(env.integer(
+      "GATEWAY_KEEPALIVE_MAX_REQUESTS", 10000, "requests served on one keep-alive connection", 1));
+  c.keep_alive_timeout = std::chrono::seconds(
+      env.integer("GATEWAY_KEEPALIVE_TIMEOUT_SECONDS", 5, "idle keep-alive connection lifetime", 1, 3600));
+  c.max_body_bytes = static_cast<std::size_t>(
+      env.integer("GATEWAY_MAX_BODY_BYTES", 1024 * 1024, "largest request body accepted (413 above)", 1));
+  c.auth_target = env.text("AUTH_SERVICE_TARGET", "127.0.0.1:50051", "gRPC target of the auth service");
+  c.content_target =
+      env.text("CONTENT_SERVICE_TARGET", "127.0.0.1:50052", "gRPC target of the content service");
+  c.upstream_timeout = std::chrono::milliseconds(
+      env.integer("GATEWAY_UPSTREAM_TIMEOUT_MS", 5000, "deadline of every gRPC call", 1, 600000));
+  c.public_key_files = env.list("JWT_PUBLIC_KEY_FILES", ".state/keys/jwt-signing.pem",
+                                "comma-separated PEM files of the keys that verify tokens");
+  c.token_rules.issuer = env.text("JWT_ISSUER", "auth-service", "required iss claim");
+  c.token_rules.audience = env.text("JWT_AUDIENCE", "api", "required aud claim");
+  c.token_rules.leeway = std::chrono::seconds(
+      env.integer("JWT_LEEWAY_SECONDS", 30, "clock skew tolerated on exp/nbf", 0, 3600));
+  c.token_rules.token_type = "access";
+  c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
+  return c;
+}
+
+}  // namespace gateway

@@ -1,0 +1,176 @@
+#include "gateway/http_server.hpp"
+
+#include "common/log.hpp"
+#include "gateway/auth_routes.hpp"
+#include "gateway/post_routes.hpp"
+#include "gateway/request_body.hpp"
+#include "gateway/responses.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace gateway {
+namespace {
+
+// A request is served start to finish on one pool thread, so the access log can read what
+// dispatch() noted there.
+thread_local std::chrono::steady_clock::time_point t_started;
+thread_local std::string t_route;
+
+std::string new_request_id() {
+  unsigned char bytes[12];
+  RAND_bytes(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+// A client's X-Request-Id is kept when it is short and plain, so it can be searched in logs.
+std::string request_id_for(const httplib::Request& request) {
+  std::string given = request.get_header_value("X-Request-Id");
+  bool plain = !given.empty() && given.size() <= 128 &&
+               std::all_of(given.begin(), given.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+               });
+  return plain ? given : new_request_id();
+}
+
+bool has_body(const std::string& method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, common::jwt::KeySet keys)
+    : config_(config), upstreams_(upstreams), keys_(std::move(keys)) {
+  add_probe_routes();
+  add_auth_routes(router_, upstreams_);
+  add_post_routes(router_, upstreams_);
+
+  // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
+  server_.set_tcp_nodelay(true);
+  server_.set_keep_alive_max_count(config_.keep_alive_max_requests);
+  server_.set_keep_alive_timeout(config_.keep_alive_timeout.count());
+  server_.set_payload_max_length(config_.max_body_bytes);
+  int threads = config_.threads;
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  server_.Get(".*", handler);
+  server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Delete(".*", handler);
+  server_.Options(".*", handler);
+
+  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_started = std::chrono::steady_clock::now();
+    t_route.clear();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // httplib's own refusals (413 body too large, 400 unreadable request) in our JSON shape.
+  server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 413) {
+      send_detail(res, 413, "Request body is too large.");
+    } else if (res.status == 404) {
+      send_detail(res, 404, "Not found.");
+    } else {
+      send_detail(res, res.status, "Bad request.");
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    common::log::error("unhandled error", {{"path", req.path}, {"error", what}});
+    send_detail(res, 500, "A server error occurred.");
+  });
+  server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - t_started).count();
+    common::log::info("http", {{"method", req.method},
+                               {"path", req.path},
+                               {"route", t_route},
+                               {"status", res.status},
+                               {"latency_ms", static_cast<double>(micros) / 1000.0},
+                               {"request_id", res.get_header_value("X-Request-Id")}});
+  });
+}
+
+void HttpServer::add_probe_routes() {
+  router_.add("GET", "/healthz", Access::kPublic,
+              [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
+  router_.add("GET", "/readyz", Access::kPublic, [this](RequestContext& ctx) {
+    auto ready = upstreams_.check(std::chrono::milliseconds(1000));
+    bool ok = ready.auth && ready.content;
+    send_json(ctx.response, ok ? 200 : 503,
+              {{"status", ok ? "ready" : "not ready"}, {"auth", ready.auth}, {"content", ready.content}});
+  });
+}
+
+void HttpServer::dispatch(const httplib::Request& request, httplib::Response& response) {
+  RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request), {}, {}};
+  response.set_header("X-Request-Id", ctx.request_id);
+
+  auto match = router_.match(request.method, request.path);
+  if (match.route == nullptr) {
+    if (match.allowed.empty()) return send_detail(response, 404, "Not found.");
+    match.allowed.push_back("OPTIONS");
+    response.set_header("Allow", join(match.allowed));
+    if (request.method == "OPTIONS") return send_json(response, 200, nlohmann::json::object());
+    return send_detail(response, 405, "Method \"" + request.method + "\" not allowed.");
+  }
+  const Route& route = *match.route;
+  t_route = route.pattern;
+  ctx.params = std::move(match.params);
+
+  if (route.access == Access::kAuthenticated) {
+    auto token = common::jwt::parse_bearer(request.get_header_value("Authorization"));
+    if (!token) return send_unauthenticated(response, kNotAuthenticated, "not_authenticated");
+    try {
+      ctx.caller = keys_.verify(*token, config_.token_rules);
+    } catch (const common::jwt::TokenError&) {
+      return send_unauthenticated(response, kTokenNotValid, "token_not_valid");
+    }
+    ctx.access_token = std::move(*token);
+  }
+  if (has_body(request.method)) {
+    auto parsed = parse_body(request.get_header_value("Content-Type"), request.body);
+    if (parsed.error_status != 0) return send_json(response, parsed.error_status, parsed.error_body);
+    ctx.body = std::move(parsed.fields);
+  }
+  route.handler(ctx);
+}
+
+int HttpServer::bind() {
+  if (config_.port == 0) {
+    int port = server_.bind_to_any_port(config_.host);
+    if (port <= 0) throw std::runtime_error("cannot bind " + config_.host);
+    return port;
+  }
+  if (!server_.bind_to_port(config_.host, config_.port)) {
+    throw std::runtime_error("cannot bind " + config_.host + ":" + std::to_string(config_.port));
+  }
+  return config_.port;
+}
+
+void HttpServer::serve() { server_.listen_after_bind(); }
+
+void HttpServer::stop() { server_.stop(); }
+
+}  // namespace gateway

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "gateway/gateway_config.hpp"
+#include "gateway/router.hpp"
+#include "gateway/upstreams.hpp"
+
+#include <httplib.h>
+
+namespace gateway {
+
+// The REST front: one httplib server whose every request goes through dispatch():
+// route match (404/405), bearer authentication, body parsing, then the route's handler.
+class HttpServer final {
+ public:
+  HttpServer(const GatewayConfig& config, Upstreams& upstreams, common::jwt::KeySet keys);
+
+  // Binds the configured host and port (port 0: any free port); returns the bound port.
+  int bind();
+  // Serves until stop(); in-flight requests finish before it returns.
+  void serve();
+  void stop();
+
+ private:
+  void dispatch(const httplib::Request& request, httplib::Response& response);
+  void add_probe_routes();
+
+  const GatewayConfig& config_;
+  Upstreams& upstreams_;
+  common::jwt::KeySet keys_;
+  Router router_;
+  httplib::Server server_;
+};
+
+}  // namespace gateway

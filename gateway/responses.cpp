@@ -1,0 +1,62 @@
+#include "gateway/responses.hpp"
+
+#include "common/log.hpp"
+
+namespace gateway {
+
+void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
+  response.status = status;
+  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       "application/json");
+}
+
+void send_detail(httplib::Response& response, int status, const std::string& detail) {
+  send_json(response, status, {{"detail", detail}});
+}
+
+void send_unauthenticated(httplib::Response& response, const std::string& detail, const std::string& code) {
+  nlohmann::json body = {{"detail", detail}};
+  if (!code.empty()) body["code"] = code;
+  response.set_header("WWW-Authenticate", "Bearer realm=\"api\"");
+  send_json(response, 401, body);
+}
+
+void send_field_errors(httplib::Response& response, const common::FieldErrors& errors) {
+  nlohmann::json body = nlohmann::json::object();
+  for (const auto& [field, messages] : errors) body[field] = messages;
+  send_json(response, 400, body);
+}
+
+void send_upstream_error(httplib::Response& response, const grpc::Status& status) {
+  auto details = common::parse_status_details(status);
+  switch (status.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      if (!details.field_errors.empty()) return send_field_errors(response, details.field_errors);
+      return send_detail(response, 400, status.error_message());
+    case grpc::StatusCode::UNAUTHENTICATED: {
+      // simplejwt puts a code only on token errors; a failed login carries none.
+      bool token_reason = details.reason == "token_not_valid" || details.reason == "not_authenticated";
+      return send_unauthenticated(response, status.error_message(), token_reason ? details.reason : "");
+    }
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return send_detail(response, 403, status.error_message());
+    case grpc::StatusCode::NOT_FOUND:
+      return send_detail(response, 404, "Not found.");
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      response.set_header("Retry-After", std::to_string(details.retry_delay ? details.retry_delay->count() : 1));
+      return send_detail(response, 429, "Request was throttled.");
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      common::log::warn("upstream unavailable", {{"grpc_code", static_cast<int>(status.error_code())},
+                                                 {"error", status.error_message()}});
+      return send_detail(response, 503, "Service temporarily unavailable, try again later.");
+    default:
+      common::log::error("upstream error", {{"grpc_code", static_cast<int>(status.error_code())},
+                                            {"error", status.error_message()}});
+      return send_detail(response, 500, "A server error occurred.");
+  }
+}
+
+}  // namespace gateway

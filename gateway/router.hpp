@@ -1,0 +1,58 @@
+#pragma once
+
+#include "common/jwt.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace gateway {
+
+// What a handler sees: the HTTP exchange plus what the pipeline established before it.
+struct RequestContext {
+  const httplib::Request& http;
+  httplib::Response& response;
+  std::vector<std::string> params;  // path parameters, in pattern order
+  nlohmann::json body = nlohmann::json::object();
+  std::string request_id;
+  std::string access_token;   // set on authenticated routes
+  common::jwt::Claims caller;  // set on authenticated routes
+};
+
+using Handler = std::function<void(RequestContext&)>;
+
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/posts/{id}/": {id} is a positive integer; trailing slash optional
+  Access access;
+  Handler handler;
+  std::regex regex;
+};
+
+// The one route table: canonical routes and seed aliases are rows alike.
+class Router final {
+ public:
+  void add(const std::string& method, const std::string& pattern, Access access, Handler handler);
+
+  struct Match {
+    const Route* route = nullptr;
+    std::vector<std::string> params;
+    std::vector<std::string> allowed;  // methods the path supports (for 405's Allow)
+  };
+  // HEAD matches GET routes.
+  Match match(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+std::regex compile_route_pattern(const std::string& pattern);
+
+}  // namespace gateway

@@ -1,0 +1,51 @@
+#include "gateway/upstreams.hpp"
+
+#include <grpcpp/grpcpp.h>
+
+namespace gateway {
+namespace {
+
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+bool serving(grpc::health::v1::Health::Stub& stub, const std::string& service,
+             std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  return stub.Check(&context, request, &response).ok() &&
+         response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+}
+
+}  // namespace
+
+Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
+                     std::chrono::milliseconds call_timeout)
+    : call_timeout_(call_timeout),
+      auth_channel_(make_channel(auth_target)),
+      content_channel_(make_channel(content_target)),
+      auth_(auth::v1::AuthService::NewStub(auth_channel_)),
+      content_(content::v1::ContentService::NewStub(content_channel_)),
+      auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
+      content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
+
+std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& request_id,
+                                                             const std::string& access_token) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + call_timeout_);
+  context->AddMetadata("x-request-id", request_id);
+  if (!access_token.empty()) context->AddMetadata("authorization", "Bearer " + access_token);
+  return context;
+}
+
+Upstreams::Readiness Upstreams::check(std::chrono::milliseconds timeout) const {
+  return {serving(*auth_health_, "auth.v1.AuthService", timeout),
+          serving(*content_health_, "content.v1.ContentService", timeout)};
+}
+
+}  // namespace gateway

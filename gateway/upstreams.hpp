@@ -1,0 +1,44 @@
+#pragma once
+
+#include "auth/v1/auth.grpc.pb.h"
+#include "content/v1/content.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace gateway {
+
+// One channel per upstream for the whole process, shared by all threads (stubs are
+// thread-safe), round-robin over every address the target resolves to.
+class Upstreams final {
+ public:
+  Upstreams(const std::string& auth_target, const std::string& content_target,
+            std::chrono::milliseconds call_timeout);
+
+  auth::v1::AuthService::Stub& auth() { return *auth_; }
+  content::v1::ContentService::Stub& content() { return *content_; }
+
+  // A context with the call deadline and the metadata every service call carries.
+  std::unique_ptr<grpc::ClientContext> call_context(const std::string& request_id,
+                                                    const std::string& access_token) const;
+
+  struct Readiness {
+    bool auth = false;
+    bool content = false;
+  };
+  // gRPC health checks of both services, each within `timeout`.
+  Readiness check(std::chrono::milliseconds timeout) const;
+
+ private:
+  std::chrono::milliseconds call_timeout_;
+  std::shared_ptr<grpc::Channel> auth_channel_;
+  std::shared_ptr<grpc::Channel> content_channel_;
+  std::unique_ptr<auth::v1::AuthService::Stub> auth_;
+  std::unique_ptr<content::v1::ContentService::Stub> content_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> auth_health_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> content_health_;
+};
+
+}  // namespace gateway
