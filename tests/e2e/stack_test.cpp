@@ -1,0 +1,345 @@
+// The three real binaries on real PostgreSQL and Redis, driven over HTTP through the gateway
+// the way seed 000's client uses its backend.
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <sstream>
+
+namespace {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 0;
+  json body;
+  httplib::Headers headers;
+};
+
+class Stack {
+ public:
+  Stack()
+      : auth_db_("e2e_auth"),
+        content_db_("e2e_content"),
+        key_file_(test_support::write_signing_key(dir_.path())),
+        auth_port_(test_support::free_port()),
+        content_port_(test_support::free_port()),
+        gateway_port_(test_support::free_port()) {
+    std::string bin = TEST_BIN_DIR;
+    std::map<std::string, std::string> common_env = {{"JWT_PRIVATE_KEY_FILE", key_file_},
+                                                     {"JWT_PUBLIC_KEY_FILES", key_file_},
+                                                     {"ARGON2_MEMORY_KIB", "19456"},
+                                                     {"SHUTDOWN_GRACE_MS", "5000"}};
+    auto with = [&](std::map<std::string, std::string> extra) {
+      extra.insert(common_env.begin(), common_env.end());
+      return extra;
+    };
+    auth_ = std::make_unique<test_support::Process>(
+        bin + "/auth-service",
+        with({{"AUTH_LISTEN_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
+              {"AUTH_DATABASE_URL", auth_db_.url()},
+              {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")}}),
+        dir_.path() + "/auth.log");
+    content_ = std::make_unique<test_support::Process>(
+        bin + "/content-service",
+        with({{"CONTENT_LISTEN_ADDR", "127.0.0.1:" + std::to_string(content_port_)},
+              {"CONTENT_DATABASE_URL", content_db_.url()}}),
+        dir_.path() + "/content.log");
+    gateway_ = std::make_unique<test_support::Process>(
+        bin + "/gateway",
+        with({{"GATEWAY_HOST", "127.0.0.1"},
+              {"GATEWAY_PORT", std::to_string(gateway_port_)},
+              {"GATEWAY_MAX_BODY_BYTES", "4096"},
+              {"AUTH_SERVICE_TARGET", "127.0.0.1:" + std::to_string(auth_port_)},
+              {"CONTENT_SERVICE_TARGET", "127.0.0.1:" + std::to_string(content_port_)}}),
+        dir_.path() + "/gateway.log");
+  }
+
+  bool ready() {
+    return test_support::wait_until(std::chrono::seconds(30), [&] {
+      if (!auth_->running() || !content_->running() || !gateway_->running()) return true;  // fail fast
+      auto result = client().Get("/readyz");
+      return result && result->status == 200;
+    }) && auth_->running() && content_->running() && gateway_->running();
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", gateway_port_);
+    c.set_connection_timeout(std::chrono::seconds(5));
+    c.set_read_timeout(std::chrono::seconds(10));
+    return c;
+  }
+
+  std::string logs() const {
+    return "--- auth\n" + auth_->log() + "--- content\n" + content_->log() + "--- gateway\n" + gateway_->log();
+  }
+
+  test_support::TempDir dir_;
+  test_support::TestDatabase auth_db_;
+  test_support::TestDatabase content_db_;
+  std::string key_file_;
+  int auth_port_, content_port_, gateway_port_;
+  std::unique_ptr<test_support::Process> auth_, content_, gateway_;
+};
+
+class StackTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    stack_ = new Stack();
+    ASSERT_TRUE(stack_->ready()) << stack_->logs();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  static Reply send(const std::string& method, const std::string& path, const json& body = nullptr,
+                    const std::string& token = {}, httplib::Headers headers = {},
+                    const std::string& content_type = "application/json") {
+    auto client = stack_->client();
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    std::string payload = body.is_null() ? "" : body.dump();
+    httplib::Result result(nullptr, httplib::Error::Unknown);
+    if (method == "GET") result = client.Get(path, headers);
+    else if (method == "POST") result = client.Post(path, headers, payload, content_type);
+    else if (method == "PUT") result = client.Put(path, headers, payload, content_type);
+    else if (method == "PATCH") result = client.Patch(path, headers, payload, content_type);
+    else if (method == "DELETE") result = client.Delete(path, headers);
+    Reply reply;
+    if (!result) {
+      ADD_FAILURE() << method << " " << path << " failed: " << httplib::to_string(result.error());
+      return reply;
+    }
+    reply.status = result->status;
+    reply.headers = result->headers;
+    reply.body = result->body.empty() ? json() : json::parse(result->body, nullptr, false);
+    return reply;
+  }
+
+  // Registers and logs in a user by email, as seed 000's client does; returns the login body.
+  static json register_and_login(const std::string& email, const std::string& password) {
+    auto registered = send("POST", "/api/register/", {{"email", email}, {"password", password}});
+    EXPECT_EQ(registered.status, 201) << registered.body.dump();
+    auto login = send("POST", "/api/login/", {{"email", email}, {"password", password}});
+    EXPECT_EQ(login.status, 200) << login.body.dump();
+    return login.body;
+  }
+
+  static Stack* stack_;
+};
+
+Stack* StackTest::stack_ = nullptr;
+
+TEST_F(StackTest, SeedZeroClientFlowRegisterLoginRefreshAndPostsCrud) {
+  auto registered = send("POST", "/api/register/", {{"email", "user@example.com"}, {"password", "secretpassword"}});
+  ASSERT_EQ(registered.status, 201) << registered.body.dump();
+  for (const char* field : {"user_id", "email", "access", "refresh", "id", "username"}) {
+    EXPECT_TRUE(registered.body.contains(field)) << field;
+  }
+  EXPECT_EQ(registered.body["email"], "user@example.com");
+
+  auto login = send("POST", "/api/login/", {{"email", "user@example.com"}, {"password", "secretpassword"}});
+  ASSERT_EQ(login.status, 200) << login.body.dump();
+  EXPECT_EQ(login.body["email"], "user@example.com");
+  std::string access = login.body["token"]["access"];
+  std::string refresh = login.body["token"]["refresh"];
+
+  auto refreshed = send("POST", "/api/token/refresh/", {{"refresh", refresh}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body.dump();
+  EXPECT_NE(refreshed.body["refresh"], refresh);
+  access = refreshed.body["access"];
+
+  auto created = send("POST", "/api/posts/", {{"title", "New Post"}, {"content", "This is the content of the new post."}}, access);
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  for (const char* field : {"id", "title", "content", "user", "created_at", "updated_at"}) {
+    EXPECT_TRUE(created.body.contains(field)) << field;
+  }
+  EXPECT_EQ(created.body["user"], registered.body["user_id"]);
+  EXPECT_EQ(created.body["created_at"].get<std::string>().back(), 'Z');
+  std::string item = "/api/posts/" + std::to_string(created.body["id"].get<std::int64_t>()) + "/";
+
+  auto listed = send("GET", "/api/posts/", nullptr, access);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_TRUE(listed.body.is_array());
+  ASSERT_EQ(listed.body.size(), 1u);
+  EXPECT_EQ(listed.body[0]["title"], "New Post");
+
+  EXPECT_EQ(send("GET", item, nullptr, access).body["content"], "This is the content of the new post.");
+  auto put = send("PUT", item, {{"title", "Updated"}, {"content", "New body"}}, access);
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  EXPECT_EQ(put.body["title"], "Updated");
+  auto patch = send("PATCH", item, {{"content", "Patched body"}}, access);
+  ASSERT_EQ(patch.status, 200);
+  EXPECT_EQ(patch.body["title"], "Updated");
+  EXPECT_EQ(patch.body["content"], "Patched body");
+  // Without the trailing slash too, and form-encoded like a plain HTML form.
+  auto form = stack_->client().Patch(item.substr(0, item.size() - 1), {{"Authorization", "Bearer " + access}},
+                                     "title=Form+title", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200);
+  EXPECT_EQ(json::parse(form->body)["title"], "Form title");
+  auto delete_reply = send("DELETE", item, nullptr, access);
+  EXPECT_EQ(delete_reply.status, 204);
+  auto gone = send("GET", item, nullptr, access);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.body, json({{"detail", "Not found."}}));
+}
+
+TEST_F(StackTest, AnotherUserCannotSeeOrChangeMyPosts) {
+  auto owner = register_and_login("owner@example.com", "owner-pass-1");
+  auto other = register_and_login("other@example.com", "other-pass-1");
+  std::string owner_token = owner["token"]["access"];
+  std::string other_token = other["token"]["access"];
+  auto created = send("POST", "/api/posts/", {{"title", "Mine"}, {"content", "Private"}}, owner_token);
+  ASSERT_EQ(created.status, 201);
+  std::string item = "/api/posts/" + std::to_string(created.body["id"].get<std::int64_t>()) + "/";
+
+  EXPECT_EQ(send("GET", item, nullptr, other_token).status, 404);
+  EXPECT_EQ(send("PUT", item, {{"title", "x"}, {"content", "y"}}, other_token).status, 404);
+  EXPECT_EQ(send("PATCH", item, {{"title", "x"}}, other_token).status, 404);
+  EXPECT_EQ(send("DELETE", item, nullptr, other_token).status, 404);
+  EXPECT_EQ(send("GET", "/api/posts/", nullptr, other_token).body, json::array());
+
+  auto still = send("GET", item, nullptr, owner_token);
+  ASSERT_EQ(still.status, 200);
+  EXPECT_EQ(still.body["title"], "Mine");
+  EXPECT_EQ(still.body["content"], "Private");
+}
+
+TEST_F(StackTest, MissingOrBadTokensGet401InDrfShape) {
+  auto none = send("GET", "/api/posts/");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.body["code"], "not_authenticated");
+  EXPECT_EQ(none.body["detail"], "Authentication credentials were not provided.");
+  auto www = none.headers.find("WWW-Authenticate");
+  ASSERT_NE(www, none.headers.end());
+  EXPECT_EQ(www->second.rfind("Bearer", 0), 0u);
+
+  auto garbage = send("GET", "/api/posts/", nullptr, "abc.def.ghi");
+  EXPECT_EQ(garbage.status, 401);
+  EXPECT_EQ(garbage.body["code"], "token_not_valid");
+
+  auto user = register_and_login("tokens@example.com", "tokens-pass-1");
+  auto refresh_as_access = send("GET", "/api/posts/", nullptr, user["token"]["refresh"]);
+  EXPECT_EQ(refresh_as_access.status, 401);
+  EXPECT_EQ(refresh_as_access.body["code"], "token_not_valid");
+  auto blocked_create = send("POST", "/api/posts/", {{"title", "t"}, {"content", "c"}}, "abc.def.ghi");
+  EXPECT_EQ(blocked_create.status, 401);
+  EXPECT_EQ(send("GET", "/api/posts/", nullptr, user["token"]["access"]).body, json::array());
+}
+
+TEST_F(StackTest, LogoutMakesTheRefreshTokenUnusable) {
+  auto user = register_and_login("logout@example.com", "logout-pass-1");
+  std::string refresh = user["token"]["refresh"];
+  std::string access = user["token"]["access"];
+  auto verify_before = send("POST", "/api/token/verify/", {{"token", access}});
+  EXPECT_EQ(verify_before.status, 200);
+  EXPECT_EQ(verify_before.body, json::object());
+
+  auto out = send("POST", "/api/logout/", {{"refresh", refresh}}, access);
+  ASSERT_EQ(out.status, 200) << out.body.dump();
+  EXPECT_EQ(out.body["message"], "Successfully logged out");
+
+  auto reuse = send("POST", "/api/token/refresh/", {{"refresh", refresh}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_EQ(reuse.body["code"], "token_not_valid");
+  EXPECT_EQ(send("POST", "/api/token/verify/", {{"token", refresh}}).status, 401);
+  EXPECT_EQ(send("POST", "/api/token/verify/", {{"token", access}}).status, 401);
+}
+
+TEST_F(StackTest, TokenEndpointAcceptsUsernameLoginAndRefusesWrongPasswords) {
+  auto registered = send("POST", "/api/register/", {{"username", "admin"}, {"password", "admin-pass-9"}});
+  ASSERT_EQ(registered.status, 201) << registered.body.dump();
+  EXPECT_EQ(registered.body["username"], "admin");
+  auto token = send("POST", "/api/token/", {{"username", "admin"}, {"password", "admin-pass-9"}});
+  ASSERT_EQ(token.status, 200);
+  EXPECT_TRUE(token.body["access"].is_string());
+  EXPECT_TRUE(token.body["refresh"].is_string());
+  auto wrong = send("POST", "/api/token/", {{"username", "admin"}, {"password", "nope"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body["detail"], "No active account found with the given credentials");
+  auto unknown = send("POST", "/api/token/", {{"username", "ghost"}, {"password", "nope"}});
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.body, wrong.body);
+}
+
+TEST_F(StackTest, BadInputGetsDrfErrorsAndChangesNothing) {
+  auto user = register_and_login("input@example.com", "input-pass-1");
+  std::string access = user["token"]["access"];
+
+  auto duplicate = send("POST", "/api/register/", {{"email", "INPUT@example.com"}, {"password", "x-pass-123"}});
+  EXPECT_EQ(duplicate.status, 400);
+  EXPECT_TRUE(duplicate.body["email"].is_array()) << duplicate.body.dump();
+
+  auto missing = send("POST", "/api/posts/", {{"content", "no title"}}, access);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.body["title"], json::array({"This field is required."}));
+  auto bad_type = send("POST", "/api/posts/", {{"title", json::array()}, {"content", "c"}}, access);
+  EXPECT_EQ(bad_type.status, 400);
+  EXPECT_EQ(bad_type.body["title"], json::array({"Not a valid string."}));
+
+  auto client = stack_->client();
+  httplib::Headers auth_header = {{"Authorization", "Bearer " + access}};
+  auto malformed = client.Post("/api/posts/", auth_header, "{\"title\": ", "application/json");
+  ASSERT_TRUE(malformed);
+  EXPECT_EQ(malformed->status, 400);
+  EXPECT_EQ(json::parse(malformed->body)["detail"].get<std::string>().rfind("JSON parse error - ", 0), 0u);
+  auto unsupported = client.Post("/api/posts/", auth_header, "title=x", "text/plain");
+  ASSERT_TRUE(unsupported);
+  EXPECT_EQ(unsupported->status, 415);
+  auto too_big = client.Post("/api/posts/", auth_header,
+                             json({{"title", "big"}, {"content", std::string(8192, 'x')}}).dump(), "application/json");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_EQ(send("GET", "/api/posts/", nullptr, access).body, json::array());
+
+  auto wrong_method = send("DELETE", "/api/token/");
+  EXPECT_EQ(wrong_method.status, 405);
+  auto allow = wrong_method.headers.find("Allow");
+  ASSERT_NE(allow, wrong_method.headers.end());
+  EXPECT_NE(allow->second.find("POST"), std::string::npos);
+  auto unknown = send("GET", "/api/nothing-here/");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.body, json({{"detail", "Not found."}}));
+}
+
+TEST_F(StackTest, RequestIdTravelsFromGatewayToTheServiceLogs) {
+  auto reply = send("POST", "/api/token/", {{"username", "nobody"}, {"password", "x"}}, {},
+                    {{"X-Request-Id", "e2e-trace-12345"}});
+  EXPECT_EQ(reply.status, 401);
+  auto echoed = reply.headers.find("X-Request-Id");
+  ASSERT_NE(echoed, reply.headers.end());
+  EXPECT_EQ(echoed->second, "e2e-trace-12345");
+  // Services log one JSON line per call; poll because log writes are asynchronous to us.
+  EXPECT_TRUE(test_support::wait_until(std::chrono::seconds(5), [] {
+    return stack_->auth_->log().find("\"request_id\":\"e2e-trace-12345\"") != std::string::npos;
+  }));
+  // Every log line is one JSON object.
+  std::istringstream lines(stack_->gateway_->log());
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    auto parsed = json::parse(line, nullptr, false);
+    EXPECT_TRUE(parsed.is_object()) << line;
+  }
+  EXPECT_GT(count, 0);
+}
+
+TEST_F(StackTest, ProbesAnswer) {
+  EXPECT_EQ(send("GET", "/healthz").status, 200);
+  auto ready = send("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body["auth"], true);
+  EXPECT_EQ(ready.body["content"], true);
+}
+
+// Runs last in this file: stops the stack and checks each binary exits cleanly on SIGTERM.
+TEST_F(StackTest, ZzzEveryBinaryStopsCleanlyOnSigterm) {
+  EXPECT_EQ(stack_->gateway_->terminate(), 0) << stack_->logs();
+  EXPECT_EQ(stack_->content_->terminate(), 0) << stack_->logs();
+  EXPECT_EQ(stack_->auth_->terminate(), 0) << stack_->logs();
+}
+
+}  // namespace
