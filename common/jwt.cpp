@@ -90,7 +90,11 @@ nlohmann::json decode_json_segment(std::string_view segment, const char* what) {
 
 Clock::time_point numeric_date(const nlohmann::json& payload, const char* name) {
   const auto& value = payload.at(name);
-  if (!value.is_number()) throw TokenError(std::string(name) + " is not a number");
+  // Bounded to year 9999 so the conversion to the clock's ticks cannot overflow.
+  constexpr std::int64_t kLatest = 253402300799;
+  if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > kLatest) {
+    throw TokenError(std::string(name) + " is not a valid date");
+  }
   return Clock::time_point(std::chrono::seconds(value.get<std::int64_t>()));
 }
 
@@ -239,7 +243,8 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
   const auto& payload = claims.payload;
   if (!payload.contains("exp")) throw TokenError("missing exp");
   claims.expires_at = numeric_date(payload, "exp");
-  if (now > claims.expires_at + rules.leeway) throw TokenError("token expired");
+  // RFC 7519: exp is the instant on or after which the token is refused.
+  if (now >= claims.expires_at + rules.leeway) throw TokenError("token expired");
   if (payload.contains("nbf") && now + rules.leeway < numeric_date(payload, "nbf")) {
     throw TokenError("token not yet valid");
   }
@@ -254,7 +259,10 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
   }
   claims.jti = string_claim(payload, "jti", true);
   auto user_id = payload.find("user_id");
-  if (user_id == payload.end() || !user_id->is_number_integer()) throw TokenError("missing user_id");
+  if (user_id == payload.end() || !user_id->is_number_integer() ||
+      (user_id->is_number_unsigned() && user_id->get<std::uint64_t>() > INT64_MAX)) {
+    throw TokenError("missing user_id");
+  }
   claims.user_id = user_id->get<std::int64_t>();
   claims.username = string_claim(payload, "username", false);
   claims.email = string_claim(payload, "email", false);

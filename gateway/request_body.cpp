@@ -47,10 +47,8 @@ const char* json_kind(const nlohmann::json& value) {
 BodyParseResult parse_body(const std::string& content_type, const std::string& body) {
   BodyParseResult result;
   std::string type = media_type(content_type);
-  if (body.empty() && (type.empty() || type == "application/json" ||
-                       type == "application/x-www-form-urlencoded")) {
-    return result;
-  }
+  // Like DRF, an empty body is empty data whatever its declared type.
+  if (body.empty()) return result;
   if (type == "application/json") {
     try {
       auto parsed = nlohmann::json::parse(body);
@@ -64,10 +62,11 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
       result.fields = std::move(parsed);
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
-      auto colon = what.find("]: ");  // drop nlohmann's "[json.exception.parse_error.101] " prefix
+      auto prefix_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
       result.error_status = 400;
-      result.error_body = {{"detail", "JSON parse error - " +
-                                          (colon == std::string::npos ? what : what.substr(colon + 3))}};
+      result.error_body = {{"detail", "JSON parse error - " + (prefix_end == std::string::npos
+                                                                   ? what
+                                                                   : what.substr(prefix_end + 2))}};
     }
     return result;
   }

@@ -1,6 +1,7 @@
 #include "gateway/router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace gateway {
 
@@ -12,6 +13,7 @@ std::regex compile_route_pattern(const std::string& pattern) {
     char c = literal[i];
     if (c == '{') {
       auto close = literal.find('}', i);
+      if (close == std::string::npos) throw std::invalid_argument("unclosed { in route " + pattern);
       regex += "([0-9]{1,18})";  // fits int64; anything else is a 404 like Django's <int:pk>
       i = close;
     } else if (std::string_view(".+*?^$()[]{}|\\").find(c) != std::string_view::npos) {

@@ -72,6 +72,7 @@ RUN_DIR="$STATE_DIR/run"
 mkdir -p "$REDIS_DIR" "$KEY_DIR" "$LOG_DIR" "$RUN_DIR"
 chmod 700 "$KEY_DIR"
 KEY_FILE="$KEY_DIR/jwt-signing.pem"
+SELF_PIDFILE="$RUN_DIR/run-stack.pid"
 
 # is_our_process PID PATH: PID is alive and runs PATH (argv[0], or argv[1]
 # when PATH is an interpreted script). Guards against PID reuse.
@@ -84,37 +85,6 @@ is_our_process() {
     } <"/proc/$pid/cmdline" 2>/dev/null || true
     [[ "$argv0" == "$path" || "$argv1" == "$path" ]]
 }
-
-# Only one instance per state dir: both would fight over the data directories.
-SELF_PIDFILE="$RUN_DIR/run-stack.pid"
-if [[ -f "$SELF_PIDFILE" ]]; then
-    other=$(<"$SELF_PIDFILE")
-    if [[ "$other" != "$$" ]] && pid_alive "$other" \
-            && tr '\0' ' ' <"/proc/$other/cmdline" 2>/dev/null | grep -q 'run-stack'; then
-        die "another run-stack.sh (pid ${other}) is already using ${STATE_DIR}"
-    fi
-fi
-printf '%s\n' "$$" >"$SELF_PIDFILE"
-
-# Services left running by an earlier run that was killed (kill -9) would
-# keep the gateway port busy: stop them (reverse start order), but only if
-# they really are ours.
-for (( i = ${#SERVICES[@]} - 1; i >= 0; i-- )); do
-    name=${SERVICES[i]}
-    pidfile="$RUN_DIR/$name.pid"
-    [[ -f "$pidfile" ]] || continue
-    pid=$(<"$pidfile")
-    if is_our_process "$pid" "$BIN_DIR/$name"; then
-        log "stopping ${name} (pid ${pid}) left over from an earlier run"
-        stop_pid "$pid" "$name" 10
-    fi
-    rm -f "$pidfile"
-done
-
-# Fail early (before a possibly long build) if the gateway cannot bind.
-if port_in_use "$GATEWAY_PORT"; then
-    die "port ${GATEWAY_PORT} is already in use; stop whatever listens there or set GATEWAY_PORT=<other port>"
-fi
 
 # --- shutdown handling -------------------------------------------------------
 declare -A PIDS=()
@@ -162,6 +132,36 @@ trap cleanup EXIT
 trap 'on_signal SIGINT' INT
 trap 'on_signal SIGTERM' TERM
 trap 'on_signal SIGHUP' HUP
+
+# Only one instance per state dir: both would fight over the data directories.
+if [[ -f "$SELF_PIDFILE" ]]; then
+    other=$(<"$SELF_PIDFILE")
+    if [[ "$other" != "$$" ]] && pid_alive "$other" \
+            && tr '\0' ' ' <"/proc/$other/cmdline" 2>/dev/null | grep -q 'run-stack'; then
+        die "another run-stack.sh (pid ${other}) is already using ${STATE_DIR}"
+    fi
+fi
+printf '%s\n' "$$" >"$SELF_PIDFILE"
+
+# Services left running by an earlier run that was killed (kill -9) would
+# keep the gateway port busy: stop them (reverse start order), but only if
+# they really are ours.
+for (( i = ${#SERVICES[@]} - 1; i >= 0; i-- )); do
+    name=${SERVICES[i]}
+    pidfile="$RUN_DIR/$name.pid"
+    [[ -f "$pidfile" ]] || continue
+    pid=$(<"$pidfile")
+    if is_our_process "$pid" "$BIN_DIR/$name"; then
+        log "stopping ${name} (pid ${pid}) left over from an earlier run"
+        stop_pid "$pid" "$name" 10
+    fi
+    rm -f "$pidfile"
+done
+
+# Fail early (before a possibly long build) if the gateway cannot bind.
+if port_in_use "$GATEWAY_PORT"; then
+    die "port ${GATEWAY_PORT} is already in use; stop whatever listens there or set GATEWAY_PORT=<other port>"
+fi
 
 # --- build -------------------------------------------------------------------
 "$REPO_ROOT/scripts/build.sh"
@@ -219,24 +219,6 @@ start_service() {
     log "started ${name} (pid ${PIDS[$name]})"
 }
 
-start_service auth-service \
-    AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" \
-    AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/auth" \
-    AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" \
-    JWT_PRIVATE_KEY_FILE="$KEY_FILE"
-
-start_service content-service \
-    CONTENT_LISTEN_ADDR="127.0.0.1:${CONTENT_PORT}" \
-    CONTENT_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/content" \
-    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
-
-start_service gateway \
-    GATEWAY_HOST="$GATEWAY_HOST" \
-    GATEWAY_PORT="$GATEWAY_PORT" \
-    AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
-    CONTENT_SERVICE_TARGET="127.0.0.1:${CONTENT_PORT}" \
-    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
-
 # Which process a PID belongs to (services and Redis).
 name_of_pid() {
     local n
@@ -249,37 +231,83 @@ name_of_pid() {
     printf 'redis-server'
 }
 
-# Readiness probe that also stops waiting as soon as a process has died.
+# Readiness probes below also stop waiting as soon as a started service has
+# died (recorded in DEAD), instead of running into the deadline.
 DEAD=""
 # Called indirectly through wait_until.
 # shellcheck disable=SC2317
-ready_or_dead() {
+any_dead() {
     local n
-    for n in "${SERVICES[@]}"; do
+    for n in "${!PIDS[@]}"; do
         if ! pid_alive "${PIDS[$n]}"; then
             DEAD=$n
             return 0
         fi
     done
-    curl -fsS --max-time 2 -o /dev/null "http://${PROBE_HOST}:${GATEWAY_PORT}/readyz"
+    return 1
 }
 
-log "waiting for the gateway to become ready..."
-if ! wait_until 60 "gateway readiness (GET http://${PROBE_HOST}:${GATEWAY_PORT}/readyz)" ready_or_dead; then
-    die "the stack did not become ready; see the output above and ${LOG_DIR}/"
-fi
-if [[ -n "$DEAD" ]]; then
-    rc=0
+# shellcheck disable=SC2317
+listening_or_dead() {
+    any_dead || port_in_use "$1"
+}
+
+# shellcheck disable=SC2317
+ready_or_dead() {
+    any_dead || curl -fsS --max-time 2 -o /dev/null "http://${PROBE_HOST}:${GATEWAY_PORT}/readyz"
+}
+
+# Exit with a clear message if a service died while we were waiting.
+fail_if_dead() {
+    [[ -n "$DEAD" ]] || return 0
+    local rc=0
     wait "${PIDS[$DEAD]}" || rc=$?
     unset 'PIDS[$DEAD]'
+    rm -f "$RUN_DIR/$DEAD.pid"
     die "${DEAD} exited during startup (exit status ${rc}); see ${LOG_DIR}/${DEAD}.log"
-fi
+}
 
+start_service auth-service \
+    AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" \
+    AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/auth" \
+    AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" \
+    JWT_PRIVATE_KEY_FILE="$KEY_FILE"
+
+start_service content-service \
+    CONTENT_LISTEN_ADDR="127.0.0.1:${CONTENT_PORT}" \
+    CONTENT_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/content" \
+    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
+
+# Start the gateway only once both gRPC backends listen: otherwise its gRPC
+# channels start in reconnect backoff and readiness takes seconds longer.
+wait_until 60 "auth-service to listen on 127.0.0.1:${AUTH_PORT}" listening_or_dead "$AUTH_PORT" \
+    || die "auth-service did not start listening; see ${LOG_DIR}/auth-service.log"
+fail_if_dead
+wait_until 60 "content-service to listen on 127.0.0.1:${CONTENT_PORT}" listening_or_dead "$CONTENT_PORT" \
+    || die "content-service did not start listening; see ${LOG_DIR}/content-service.log"
+fail_if_dead
+
+start_service gateway \
+    GATEWAY_HOST="$GATEWAY_HOST" \
+    GATEWAY_PORT="$GATEWAY_PORT" \
+    AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
+    CONTENT_SERVICE_TARGET="127.0.0.1:${CONTENT_PORT}" \
+    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
+
+log "waiting for the gateway to become ready..."
+wait_until 60 "gateway readiness (GET http://${PROBE_HOST}:${GATEWAY_PORT}/readyz)" ready_or_dead \
+    || die "the stack did not become ready; see the output above and ${LOG_DIR}/"
+fail_if_dead
+
+API_NOTE=""
+if [[ "$PROBE_HOST" != "$SHOW_HOST" ]]; then
+    API_NOTE=" (locally: http://${PROBE_HOST}:${GATEWAY_PORT}/)"
+fi
 cat >&2 <<EOF
 
 ==============================================================================
   Stack is up.
-    API:        http://${SHOW_HOST}:${GATEWAY_PORT}/
+    API:        http://${SHOW_HOST}:${GATEWAY_PORT}/${API_NOTE}
     Logs:       ${LOG_DIR}/ (auth-service, content-service, gateway, postgres, redis)
     State dir:  ${STATE_DIR} (PostgreSQL data, Redis AOF, JWT signing key)
     Internal:   PostgreSQL 127.0.0.1:${PG_PORT}, Redis 127.0.0.1:${REDIS_PORT},

@@ -231,7 +231,7 @@ _pg_no_orphans() {
 }
 
 _pg_isready() {
-    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$1"
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$1" -U postgres -d postgres
 }
 
 # pg_start DATADIR PORT LOGFILE
@@ -243,23 +243,25 @@ pg_start() {
     datadir=$(_abs_path "$1")
     port=$2
     logfile=$(_abs_path "$3")
-    _pg_bin
-    _pg_ensure_user
+    # Explicit "|| return 1": set -e does not apply when the caller uses
+    # pg_start in a condition (if/&&/||).
+    _pg_bin || return 1
+    _pg_ensure_user || return 1
 
-    mkdir -p "$(dirname "$datadir")" "$(dirname "$logfile")"
-    _pg_check_traversable "$(dirname "$datadir")"
-    _pg_check_traversable "$(dirname "$logfile")"
+    mkdir -p "$(dirname "$datadir")" "$(dirname "$logfile")" || return 1
+    _pg_check_traversable "$(dirname "$datadir")" || return 1
+    _pg_check_traversable "$(dirname "$logfile")" || return 1
 
     # PostgreSQL insists on owning a 0700 data directory.
-    mkdir -p "$datadir"
-    datadir=$(cd "$datadir" && pwd -P)
+    mkdir -p "$datadir" || return 1
+    datadir=$(cd "$datadir" && pwd -P) || return 1
     if (( EUID == 0 )) && [[ "$(stat -c %U "$datadir")" != postgres ]]; then
-        _pg_chown "$datadir"
+        _pg_chown "$datadir" || return 1
     fi
-    chmod 700 "$datadir"
+    chmod 700 "$datadir" || return 1
     # pg_ctl opens the log file as the postgres user.
-    touch "$logfile"
-    _pg_chown "$logfile"
+    touch "$logfile" || return 1
+    _pg_chown "$logfile" || return 1
 
     if [[ ! -f "$datadir/PG_VERSION" ]]; then
         infra_log "initializing PostgreSQL data directory ${datadir}"
@@ -275,7 +277,7 @@ pg_start() {
     # SIGKILLed) would hold the lock; it may also be on an old port. Restart it.
     if _pg_running_pid "$datadir" >/dev/null; then
         infra_log "PostgreSQL is already running on ${datadir} (left over from an earlier run); restarting it"
-        pg_stop "$datadir"
+        pg_stop "$datadir" || return 1
     fi
     if [[ -f "$datadir/postmaster.pid" ]]; then
         # Stale lock file from a crash: wait for orphaned backends, then drop
@@ -311,8 +313,8 @@ pg_start() {
 pg_stop() {
     local datadir=$1
     [[ -f "$datadir/postmaster.pid" ]] || return 0
-    datadir=$(cd "$datadir" && pwd -P)
-    _pg_bin
+    datadir=$(cd "$datadir" && pwd -P) || return 1
+    _pg_bin || return 1
     local pid
     pid=$(_pg_running_pid "$datadir") || return 0
     if ! _as_pg "$PG_BIN/pg_ctl" -D "$datadir" -m fast -w -t 30 -s stop; then
@@ -327,17 +329,17 @@ pg_stop() {
 # pg_ensure_db PORT NAME: create database NAME unless it exists.
 pg_ensure_db() {
     local port=$1 name=$2 exists
-    _pg_bin
+    _pg_bin || return 1
     # NAME is interpolated into SQL: only allow plain identifiers.
     if [[ ! "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
         infra_err "invalid database name: ${name}"
         return 1
     fi
     exists=$("$PG_BIN/psql" -X -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
-        "SELECT 1 FROM pg_database WHERE datname='${name}'")
+        "SELECT 1 FROM pg_database WHERE datname='${name}'") || return 1
     if [[ "$exists" != 1 ]]; then
         infra_log "creating database ${name}"
-        "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name"
+        "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name" || return 1
     fi
 }
 
@@ -371,7 +373,11 @@ redis_start() {
     dir=$(_abs_path "$1")
     port=$2
     logfile=$(_abs_path "$3")
-    mkdir -p "$dir" "$(dirname "$logfile")"
+    mkdir -p "$dir" "$(dirname "$logfile")" || return 1
+    if ! command -v redis-server >/dev/null 2>&1; then
+        infra_err "redis-server not found (run scripts/install-deps.sh)"
+        return 1
+    fi
 
     # Left over from an earlier run that could not clean up: it owns the AOF.
     if [[ -f "$dir/redis.pid" ]]; then
@@ -393,7 +399,7 @@ redis_start() {
         --daemonize no --logfile "$logfile" \
         "${extra[@]}" </dev/null >>"$logfile" 2>&1 &
     pid=$!
-    printf '%s\n' "$pid" >"$dir/redis.pid"
+    printf '%s\n' "$pid" >"$dir/redis.pid" || return 1
 
     if ! wait_until 15 "Redis on 127.0.0.1:${port}" _redis_ready_or_dead "$port" "$pid" \
             || ! pid_alive "$pid"; then

@@ -18,7 +18,8 @@ struct RegistrationInput {
 };
 
 // Trims username, email and name like DRF's CharField and lower-cases the email's domain like
-// Django's normalize_email. Absent or blank username/email become nullopt.
+// Django's normalize_email. Absent fields stay nullopt; a blank one stays "" so validation
+// can say "may not be blank".
 RegistrationInput normalize_registration(RegistrationInput input);
 common::FieldErrors validate_registration(const RegistrationInput& normalized);
 
