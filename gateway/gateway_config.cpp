@@ -19,13 +19,7 @@ GatewayConfig GatewayConfig::from_env(common::Env& env) {
       env.text("CONTENT_SERVICE_TARGET", "127.0.0.1:50052", "gRPC target of the content service");
   c.upstream_timeout = std::chrono::milliseconds(
       env.integer("GATEWAY_UPSTREAM_TIMEOUT_MS", 5000, "deadline of every gRPC call", 1, 600000));
-  c.public_key_files = env.list("JWT_PUBLIC_KEY_FILES", ".state/keys/jwt-signing.pem",
-                                "comma-separated PEM files of the keys that verify tokens");
-  c.token_rules.issuer = env.text("JWT_ISSUER", "auth-service", "required iss claim");
-  c.token_rules.audience = env.text("JWT_AUDIENCE", "api", "required aud claim");
-  c.token_rules.leeway = std::chrono::seconds(
-      env.integer("JWT_LEEWAY_SECONDS", 30, "clock skew tolerated on exp/nbf", 0, 3600));
-  c.token_rules.token_type = "access";
+  c.tokens = common::verifier_config_from_env(env);
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/config.hpp"
-#include "common/jwt.hpp"
+#include "common/token_rules_config.hpp"
 
 #include <chrono>
 #include <string>
@@ -19,8 +19,7 @@ struct GatewayConfig {
   std::string auth_target;
   std::string content_target;
   std::chrono::milliseconds upstream_timeout{5000};
-  std::vector<std::string> public_key_files;
-  common::jwt::VerifyRules token_rules;
+  common::VerifierConfig tokens;
   std::string log_level;
 
   static GatewayConfig from_env(common::Env& env);

@@ -1,12 +1,11 @@
 #include "gateway/http_server.hpp"
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "gateway/auth_routes.hpp"
 #include "gateway/post_routes.hpp"
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"
-
-#include <openssl/rand.h>
 
 #include <stdexcept>
 
@@ -18,18 +17,6 @@ namespace {
 thread_local std::chrono::steady_clock::time_point t_started;
 thread_local std::string t_route;
 
-std::string new_request_id() {
-  unsigned char bytes[12];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
 // A client's X-Request-Id is kept when it is short and plain, so it can be searched in logs.
 std::string request_id_for(const httplib::Request& request) {
   std::string given = request.get_header_value("X-Request-Id");
@@ -37,7 +24,7 @@ std::string request_id_for(const httplib::Request& request) {
                std::all_of(given.begin(), given.end(), [](char c) {
                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
                });
-  return plain ? given : new_request_id();
+  return plain ? given : common::random_hex(12);
 }
 
 bool has_body(const std::string& method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
@@ -143,7 +130,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
     auto token = common::jwt::parse_bearer(request.get_header_value("Authorization"));
     if (!token) return send_unauthenticated(response, kNotAuthenticated, "not_authenticated");
     try {
-      ctx.caller = keys_.verify(*token, config_.token_rules);
+      ctx.caller = keys_.verify(*token, config_.tokens.rules);
     } catch (const common::jwt::TokenError&) {
       return send_unauthenticated(response, kTokenNotValid, "token_not_valid");
     }

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     env.check();
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
-    gateway::HttpServer server(config, upstreams, common::jwt::KeySet::from_pem_files(config.public_key_files));
+    gateway::HttpServer server(config, upstreams, common::jwt::KeySet::from_pem_files(config.tokens.public_key_files));
     int port = server.bind();
     common::log::info("listening", {{"address", config.host + ":" + std::to_string(port)}});
     std::thread serving([&server] { server.serve(); });

@@ -3,12 +3,13 @@
 #include "auth/registration_rules.hpp"
 #include "common/grpc_server.hpp"
 
-#include <google/protobuf/util/time_util.h>
+#include "common/proto_time.hpp"
+#include "common/text.hpp"
 
 namespace auth {
 namespace {
 
-using google::protobuf::util::TimeUtil;
+using common::to_timestamp;
 using grpc::StatusCode;
 
 // simplejwt's wording, which seed clients may display.
@@ -18,11 +19,6 @@ const char* const kTokenRevoked = "Token is blacklisted";
 
 grpc::Status token_not_valid(const char* message = kTokenNotValid) {
   return common::status_with_reason(StatusCode::UNAUTHENTICATED, message, "token_not_valid");
-}
-
-google::protobuf::Timestamp to_timestamp(std::chrono::system_clock::time_point t) {
-  return TimeUtil::MicrosecondsToTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
 void fill_user(const UserRecord& record, v1::User* user) {
@@ -85,8 +81,8 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
 grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                                     v1::LoginResponse* response) {
   return common::run_rpc(context, "auth.Login", [&] {
-    std::string username = trim(request->username());
-    std::string email = trim(request->email());
+    std::string username = common::trim(request->username());
+    std::string email = common::trim(request->email());
     common::FieldErrors errors;
     if (username.empty() && email.empty()) {
       errors["non_field_errors"].push_back("A username or an email address is required.");

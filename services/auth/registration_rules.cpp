@@ -1,5 +1,7 @@
 #include "auth/registration_rules.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -17,26 +19,12 @@ std::string max_length_message(std::size_t limit) {
   return "Ensure this field has no more than " + std::to_string(limit) + " characters.";
 }
 
-// Characters, not bytes: a UTF-8 continuation byte does not start a character.
-std::size_t utf8_length(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 bool is_domain_label_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 
 }  // namespace
-
-std::string trim(const std::string& text) {
-  auto first = text.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string::npos) return {};
-  auto last = text.find_last_not_of(" \t\r\n\f\v");
-  return text.substr(first, last - first + 1);
-}
 
 bool is_valid_username(const std::string& username) {
   // Django's UnicodeUsernameValidator: letters, digits and @ . + - _ (non-ASCII letters allowed).
@@ -79,7 +67,7 @@ bool is_valid_email(const std::string& email) {
 
 RegistrationInput normalize_registration(RegistrationInput input) {
   auto trimmed_or_absent = [](std::optional<std::string>& field) {
-    if (field) field = trim(*field);
+    if (field) field = common::trim(*field);
   };
   trimmed_or_absent(input.username);
   trimmed_or_absent(input.email);
@@ -108,7 +96,7 @@ common::FieldErrors validate_registration(const RegistrationInput& in) {
     }
   }
   if (has_username) {
-    if (utf8_length(*in.username) > kMaxUsername) {
+    if (common::utf8_length(*in.username) > kMaxUsername) {
       errors["username"].push_back(max_length_message(kMaxUsername));
     } else if (!is_valid_username(*in.username)) {
       errors["username"].push_back(
@@ -117,13 +105,13 @@ common::FieldErrors validate_registration(const RegistrationInput& in) {
     }
   }
   if (has_email) {
-    if (utf8_length(*in.email) > kMaxEmail) {
+    if (common::utf8_length(*in.email) > kMaxEmail) {
       errors["email"].push_back(max_length_message(kMaxEmail));
     } else if (!is_valid_email(*in.email)) {
       errors["email"].push_back("Enter a valid email address.");
     }
   }
-  if (in.name && utf8_length(*in.name) > kMaxName) errors["name"].push_back(max_length_message(kMaxName));
+  if (in.name && common::utf8_length(*in.name) > kMaxName) errors["name"].push_back(max_length_message(kMaxName));
   if (!in.password) {
     errors["password"].push_back(kRequired);
   } else if (in.password->empty()) {

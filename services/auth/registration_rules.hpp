@@ -25,6 +25,5 @@ common::FieldErrors validate_registration(const RegistrationInput& normalized);
 
 bool is_valid_username(const std::string& username);
 bool is_valid_email(const std::string& email);
-std::string trim(const std::string& text);
 
 }  // namespace auth

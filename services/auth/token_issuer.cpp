@@ -1,8 +1,6 @@
 #include "auth/token_issuer.hpp"
 
-#include <openssl/rand.h>
-
-#include <stdexcept>
+#include "common/text.hpp"
 
 namespace auth {
 namespace {
@@ -13,17 +11,7 @@ std::int64_t epoch_seconds(common::jwt::Clock::time_point t) {
 
 }  // namespace
 
-std::string random_token_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for token id");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
+std::string random_token_id() { return common::random_hex(16); }
 
 TokenIssuer::TokenIssuer(common::jwt::SigningKey key, TokenSettings settings)
     : key_(std::move(key)), settings_(std::move(settings)) {

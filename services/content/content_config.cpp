@@ -13,12 +13,7 @@ ContentConfig ContentConfig::from_env(common::Env& env) {
                             "PostgreSQL URL of the content database");
   c.database_pool_size = static_cast<std::size_t>(
       env.integer("CONTENT_DATABASE_POOL_SIZE", 8, "PostgreSQL connections kept open", 1, 1000));
-  c.public_key_files = env.list("JWT_PUBLIC_KEY_FILES", ".state/keys/jwt-signing.pem",
-                                "comma-separated PEM files of the keys that verify tokens");
-  c.token_rules.issuer = env.text("JWT_ISSUER", "auth-service", "required iss claim");
-  c.token_rules.audience = env.text("JWT_AUDIENCE", "api", "required aud claim");
-  c.token_rules.leeway = std::chrono::seconds(
-      env.integer("JWT_LEEWAY_SECONDS", 30, "clock skew tolerated on exp/nbf", 0, 3600));
+  c.tokens = common::verifier_config_from_env(env);
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;
 }

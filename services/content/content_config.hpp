@@ -2,7 +2,7 @@
 
 #include "common/config.hpp"
 #include "common/grpc_server.hpp"
-#include "common/jwt.hpp"
+#include "common/token_rules_config.hpp"
 
 #include <string>
 #include <vector>
@@ -13,8 +13,7 @@ struct ContentConfig {
   common::GrpcServerOptions server;
   std::string database_url;
   std::size_t database_pool_size = 8;
-  std::vector<std::string> public_key_files;
-  common::jwt::VerifyRules token_rules;
+  common::VerifierConfig tokens;
   std::string log_level;
 
   static ContentConfig from_env(common::Env& env);

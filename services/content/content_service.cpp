@@ -3,17 +3,12 @@
 #include "common/grpc_server.hpp"
 #include "content/post_rules.hpp"
 
-#include <google/protobuf/util/time_util.h>
+#include "common/proto_time.hpp"
 
 namespace content {
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp to_timestamp(std::chrono::system_clock::time_point t) {
-  return TimeUtil::MicrosecondsToTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
-}
+using common::to_timestamp;
 
 void fill_post(const PostRecord& record, v1::Post* post) {
   post->set_id(record.id);

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     env.check();
     common::log::init("content", config.log_level);
     content::CallerAuthenticator authenticator(
-        common::jwt::KeySet::from_pem_files(config.public_key_files), config.token_rules);
+        common::jwt::KeySet::from_pem_files(config.tokens.public_key_files), config.tokens.rules);
     {
       pqxx::connection connection(config.database_url);
       int applied = common::apply_migrations(connection, "content", content::migrations());

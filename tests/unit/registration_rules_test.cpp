@@ -1,4 +1,5 @@
 #include "auth/registration_rules.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -206,10 +207,10 @@ TEST(RegistrationRules, ErrorsOnSeveralFieldsAreAllReported) {
 }
 
 TEST(RegistrationRules, TrimHelperStripsAsciiWhitespaceOnly) {
-  EXPECT_EQ(auth::trim("  a b  "), "a b");
-  EXPECT_EQ(auth::trim("\t\r\n\f\v"), "");
-  EXPECT_EQ(auth::trim(""), "");
-  EXPECT_EQ(auth::trim("x"), "x");
+  EXPECT_EQ(common::trim("  a b  "), "a b");
+  EXPECT_EQ(common::trim("\t\r\n\f\v"), "");
+  EXPECT_EQ(common::trim(""), "");
+  EXPECT_EQ(common::trim("x"), "x");
 }
 
 }  // namespace
