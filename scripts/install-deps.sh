@@ -23,6 +23,7 @@ PACKAGES=(
     nlohmann-json3-dev
     libssl-dev
     libargon2-dev
+    libcrypt-dev
     postgresql
     redis-server
     curl
