@@ -39,6 +39,12 @@ grpc::Status status_with_reason(grpc::StatusCode code, const std::string& messag
 
 grpc::Status not_found() { return grpc::Status(grpc::StatusCode::NOT_FOUND, "Not found."); }
 
+grpc::Status resource_exhausted(const std::string& message, std::chrono::seconds retry_after) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(retry_after.count());
+  return with_detail(grpc::StatusCode::RESOURCE_EXHAUSTED, message, retry);
+}
+
 StatusDetails parse_status_details(const grpc::Status& status) {
   StatusDetails out;
   google::rpc::Status rpc_status;

@@ -20,6 +20,8 @@ grpc::Status invalid_argument(const FieldErrors& errors);
 grpc::Status status_with_reason(grpc::StatusCode code, const std::string& message,
                                 const std::string& reason);
 grpc::Status not_found();
+// RESOURCE_EXHAUSTED carrying google.rpc.RetryInfo: the gateway's 429 with Retry-After.
+grpc::Status resource_exhausted(const std::string& message, std::chrono::seconds retry_after);
 
 struct StatusDetails {
   FieldErrors field_errors;

@@ -22,7 +22,8 @@ class Upstreams final {
 
   // A context with the call deadline and the metadata every service call carries.
   std::unique_ptr<grpc::ClientContext> call_context(const std::string& request_id,
-                                                    const std::string& access_token) const;
+                                                    const std::string& access_token,
+                                                    const std::string& client_ip) const;
 
   struct Readiness {
     bool auth = false;

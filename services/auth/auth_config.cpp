@@ -30,6 +30,16 @@ AuthConfig AuthConfig::from_env(common::Env& env) {
       env.integer("ARGON2_ITERATIONS", 2, "argon2id time cost", 1, 100));
   c.argon2.parallelism = static_cast<std::uint32_t>(
       env.integer("ARGON2_PARALLELISM", 1, "argon2id lanes", 1, 64));
+  auto limit = [&env](const std::string& prefix, RateLimit fallback, const std::string& what) {
+    return RateLimit{
+        env.integer(prefix + "_MAX", fallback.max_attempts, what + ": attempts allowed per window", 1),
+        std::chrono::seconds(env.integer(prefix + "_WINDOW_SECONDS", fallback.window.count(),
+                                         what + ": window length", 1, 86400))};
+  };
+  c.login_per_account = limit("LOGIN_LIMIT_PER_ACCOUNT", c.login_per_account, "logins per account");
+  c.login_per_client = limit("LOGIN_LIMIT_PER_CLIENT", c.login_per_client, "logins per client address");
+  c.register_per_client =
+      limit("REGISTER_LIMIT_PER_CLIENT", c.register_per_client, "registrations per client address");
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;
 }

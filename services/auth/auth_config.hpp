@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/password_hasher.hpp"
+#include "auth/rate_limiter.hpp"
 #include "auth/token_issuer.hpp"
 #include "common/config.hpp"
 #include "common/grpc_server.hpp"
@@ -17,6 +18,9 @@ struct AuthConfig {
   std::string private_key_file;
   TokenSettings tokens;
   Argon2Params argon2;
+  RateLimit login_per_account{10, std::chrono::seconds(300)};
+  RateLimit login_per_client{100, std::chrono::seconds(300)};
+  RateLimit register_per_client{30, std::chrono::seconds(3600)};
   std::string log_level;
 
   static AuthConfig from_env(common::Env& env);

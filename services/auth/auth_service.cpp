@@ -38,6 +38,24 @@ void fill_tokens(const IssuedPair& pair, v1::TokenPair* tokens) {
   *tokens->mutable_refresh_expires_at() = to_timestamp(pair.refresh.expires_at);
 }
 
+std::string client_address(const grpc::ServerContext& context) {
+  std::string forwarded = common::metadata_value(context, "x-client-ip");
+  if (!forwarded.empty()) return forwarded;
+  // "ipv4:10.0.0.1:53412" → "ipv4:10.0.0.1": the port changes per connection, the client does not.
+  std::string peer = context.peer();
+  return peer.substr(0, peer.rfind(':'));
+}
+
+// The first refusal among `decisions`, as a 429-to-be; OK when every limit allows.
+grpc::Status throttled(std::initializer_list<RateDecision> decisions) {
+  for (const auto& decision : decisions) {
+    if (!decision.allowed) {
+      return common::resource_exhausted("Request was throttled.", decision.retry_after);
+    }
+  }
+  return grpc::Status::OK;
+}
+
 template <class Field>
 std::optional<std::string> optional_field(bool present, const Field& value) {
   return present ? std::optional<std::string>(value) : std::nullopt;
@@ -55,6 +73,8 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
         optional_field(request->has_password(), request->password()),
         optional_field(request->has_password2(), request->password2()),
     });
+    auto limit = throttled({throttles_.register_per_client.hit(client_address(*context))});
+    if (!limit.ok()) return limit;
     auto errors = validate_registration(input);
     if (!errors.empty()) return common::invalid_argument(errors);
 
@@ -94,6 +114,13 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     }
     if (!errors.empty()) return common::invalid_argument(errors);
 
+    // Counted before the password check and alike for unknown accounts, so the limit reveals
+    // nothing about which accounts exist.
+    std::string account = !username.empty() ? "u:" + username : "e:" + email;
+    auto limit = throttled({throttles_.login_per_client.hit(client_address(*context)),
+                            throttles_.login_per_account.hit(account)});
+    if (!limit.ok()) return limit;
+
     auto user = !username.empty() ? users_.find_by_username(username) : users_.find_by_email(email);
     if (!user) {
       hasher_.verify_dummy(request->password());
@@ -103,6 +130,7 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     if (!password_ok || !user->is_active) {
       return common::status_with_reason(StatusCode::UNAUTHENTICATED, kNoActiveAccount, "no_active_account");
     }
+    throttles_.login_per_account.reset(account);
     users_.record_login(user->id);
     fill_user(*user, response->mutable_user());
     fill_tokens(tokens_.issue(*user), response->mutable_tokens());

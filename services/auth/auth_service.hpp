@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/password_hasher.hpp"
+#include "auth/rate_limiter.hpp"
 #include "auth/revocation_store.hpp"
 #include "auth/token_issuer.hpp"
 #include "auth/user_store.hpp"
@@ -8,12 +9,21 @@
 
 namespace auth {
 
+// Brute-force limits (DESIGN.md): logins per account and per client address, registrations per
+// client address. The client address comes from the gateway's x-client-ip metadata, else the
+// gRPC peer.
+struct Throttles {
+  RateLimiter login_per_account;
+  RateLimiter login_per_client;
+  RateLimiter register_per_client;
+};
+
 // The gRPC face of the auth service: parses, applies the rules, calls the stores.
 class AuthServiceImpl final : public auth::v1::AuthService::Service {
  public:
   AuthServiceImpl(UserStore& users, RevocationStore& revocations, const PasswordHasher& hasher,
-                  const TokenIssuer& tokens)
-      : users_(users), revocations_(revocations), hasher_(hasher), tokens_(tokens) {}
+                  const TokenIssuer& tokens, Throttles& throttles)
+      : users_(users), revocations_(revocations), hasher_(hasher), tokens_(tokens), throttles_(throttles) {}
 
   grpc::Status Register(grpc::ServerContext* context, const v1::RegisterRequest* request,
                         v1::RegisterResponse* response) override;
@@ -31,6 +41,7 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
   RevocationStore& revocations_;
   const PasswordHasher& hasher_;
   const TokenIssuer& tokens_;
+  Throttles& throttles_;
 };
 
 }  // namespace auth

@@ -33,7 +33,10 @@ int main(int argc, char** argv) {
     auth::UserStore users(pool);
     auth::RevocationStore revocations(pool, redis);
     auth::PasswordHasher hasher(config.argon2);
-    auth::AuthServiceImpl service(users, revocations, hasher, tokens);
+    auth::Throttles throttles{{redis, "login-account", config.login_per_account},
+                              {redis, "login-client", config.login_per_client},
+                              {redis, "register-client", config.register_per_client}};
+    auth::AuthServiceImpl service(users, revocations, hasher, tokens, throttles);
     common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
     return 0;
   } catch (const std::exception& e) {

@@ -41,7 +41,8 @@ class Stack {
         bin + "/auth-service",
         with({{"AUTH_LISTEN_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
               {"AUTH_DATABASE_URL", auth_db_.url()},
-              {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")}}),
+              {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")},
+              {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "5"}}),
         dir_.path() + "/auth.log");
     content_ = std::make_unique<test_support::Process>(
         bin + "/content-service",
@@ -264,6 +265,22 @@ TEST_F(StackTest, TokenEndpointAcceptsUsernameLoginAndRefusesWrongPasswords) {
   auto unknown = send("POST", "/api/token/", {{"username", "ghost"}, {"password", "nope"}});
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(unknown.body, wrong.body);
+}
+
+TEST_F(StackTest, RepeatedFailedLoginsAreThrottledWith429AndRetryAfter) {
+  ASSERT_EQ(send("POST", "/api/register/", {{"username", "victim"}, {"password", "victim-pass-1"}}).status, 201);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(send("POST", "/api/token/", {{"username", "victim"}, {"password", "guess" + std::to_string(i)}}).status, 401);
+  }
+  auto throttled = send("POST", "/api/token/", {{"username", "victim"}, {"password", "victim-pass-1"}});
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_TRUE(throttled.body["detail"].is_string());
+  auto retry_after = throttled.headers.find("Retry-After");
+  ASSERT_NE(retry_after, throttled.headers.end());
+  EXPECT_GT(std::stoi(retry_after->second), 0);
+  // Someone else logging in from the same address is not locked out by it.
+  ASSERT_EQ(send("POST", "/api/register/", {{"username", "bystander"}, {"password", "bystander-pass-1"}}).status, 201);
+  EXPECT_EQ(send("POST", "/api/token/", {{"username", "bystander"}, {"password", "bystander-pass-1"}}).status, 200);
 }
 
 TEST_F(StackTest, BadInputGetsDrfErrorsAndChangesNothing) {

@@ -29,7 +29,10 @@ class AuthServiceTest : public ::testing::Test {
         revocations_(pool_, redis_),
         hasher_({1024, 1, 1}),
         tokens_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
-        service_(users_, revocations_, hasher_, tokens_),
+        throttles_{{redis_, "login-account-" + database_.name(), {1000, std::chrono::seconds(60)}},
+                   {redis_, "login-client-" + database_.name(), {1000, std::chrono::seconds(60)}},
+                   {redis_, "register-client-" + database_.name(), {1000, std::chrono::seconds(60)}}},
+        service_(users_, revocations_, hasher_, tokens_, throttles_),
         server_(&service_),
         stub_(auth::v1::AuthService::NewStub(server_.channel())) {
     pqxx::connection c(database_.url());
@@ -99,6 +102,7 @@ class AuthServiceTest : public ::testing::Test {
   auth::RevocationStore revocations_;
   auth::PasswordHasher hasher_;
   auth::TokenIssuer tokens_;
+  auth::Throttles throttles_;
   auth::AuthServiceImpl service_;
   test_support::GrpcTestServer server_;
   std::unique_ptr<auth::v1::AuthService::Stub> stub_;
@@ -254,7 +258,7 @@ TEST_F(AuthServiceTest, WithoutRedisLogoutAndRefreshFallBackToPostgres) {
   nowhere.port = test_support::free_port();
   common::RedisClient down(nowhere);
   auth::RevocationStore revocations(pool_, down);
-  auth::AuthServiceImpl service(users_, revocations, hasher_, tokens_);
+  auth::AuthServiceImpl service(users_, revocations, hasher_, tokens_, throttles_);
   test_support::GrpcTestServer server(&service);
   auto stub = auth::v1::AuthService::NewStub(server.channel());
 
@@ -296,6 +300,63 @@ TEST_F(AuthServiceTest, MigrationsAreIdempotentAndSafeToRunConcurrently) {
   for (auto& r : replicas) r.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(applied.load(), static_cast<int>(auth::migrations().size()));
+}
+
+TEST_F(AuthServiceTest, LoginIsThrottledPerAccountAlikeForUnknownAccountsAndResetOnSuccess) {
+  std::string scope = "login-account-small-" + database_.name();
+  auth::Throttles small{{redis_, scope, {3, std::chrono::seconds(60)}},
+                        {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
+                        {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}};
+  auth::AuthServiceImpl service(users_, revocations_, hasher_, tokens_, small);
+  test_support::GrpcTestServer server(&service);
+  auto stub = auth::v1::AuthService::NewStub(server.channel());
+  auto attempt = [&](const std::string& username, const std::string& password) {
+    auth::v1::LoginRequest request;
+    request.set_username(username);
+    request.set_password(password);
+    auth::v1::LoginResponse reply;
+    return stub->Login(call_context().get(), request, &reply);
+  };
+  ASSERT_TRUE(register_user("nora", "", "nora-pass-1").ok());
+
+  // A success resets the account's count.
+  EXPECT_EQ(attempt("nora", "wrong").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(attempt("nora", "wrong").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(attempt("nora", "nora-pass-1").ok());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("NORA", "wrong").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  auto blocked = attempt("nora", "nora-pass-1");  // even the right password waits
+  ASSERT_EQ(blocked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  auto retry = common::parse_status_details(blocked).retry_delay;
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_GT(retry->count(), 0);
+  EXPECT_LE(retry->count(), 60);
+
+  // An unknown account is limited the same way, and other accounts are unaffected.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("ghost", "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(attempt("ghost", "x").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ASSERT_TRUE(register_user("olga", "", "olga-pass-1").ok());
+  EXPECT_TRUE(attempt("olga", "olga-pass-1").ok());
+}
+
+TEST_F(AuthServiceTest, RegistrationIsThrottledPerClientAndAThrottledOneStoresNothing) {
+  std::string scope = "register-small-" + database_.name();
+  auth::Throttles small{{redis_, scope + "-account", {1000, std::chrono::seconds(60)}},
+                        {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
+                        {redis_, scope, {2, std::chrono::seconds(60)}}};
+  auth::AuthServiceImpl service(users_, revocations_, hasher_, tokens_, small);
+  test_support::GrpcTestServer server(&service);
+  auto stub = auth::v1::AuthService::NewStub(server.channel());
+  auto attempt = [&](const std::string& username) {
+    auth::v1::RegisterRequest request;
+    request.set_username(username);
+    request.set_password("some-pass-1");
+    auth::v1::RegisterResponse reply;
+    return stub->Register(call_context().get(), request, &reply);
+  };
+  EXPECT_TRUE(attempt("p1").ok());
+  EXPECT_TRUE(attempt("p2").ok());
+  EXPECT_EQ(attempt("p3").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(count("SELECT count(*) FROM users"), 2);
 }
 
 }  // namespace
