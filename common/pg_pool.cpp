@@ -49,16 +49,4 @@ void PgPool::release(std::unique_ptr<pqxx::connection> connection, bool broken) 
   released_.notify_one();
 }
 
-bool PgPool::ping() {
-  try {
-    return with_connection([](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      tx.exec("SELECT 1");
-      return true;
-    });
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 }  // namespace common

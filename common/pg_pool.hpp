@@ -43,8 +43,6 @@ class PgPool final {
     }
   }
 
-  // True when a connection can run `SELECT 1` now.
-  bool ping();
   std::size_t size() const { return size_; }
 
  private:

@@ -47,7 +47,6 @@ class Router final {
   };
   // HEAD matches GET routes.
   Match match(const std::string& method, const std::string& path) const;
-  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
