@@ -14,6 +14,8 @@
 
 namespace common {
 
+class ShutdownSignal;
+
 struct GrpcServerOptions {
   std::string listen_address;
   std::chrono::milliseconds shutdown_grace{10000};
@@ -23,7 +25,6 @@ struct GrpcServerOptions {
 // Builds a server with the standard health service and reflection, serves `services` until
 // SIGINT/SIGTERM arrives on `signal`, then marks itself NOT_SERVING, stops accepting and gives
 // in-flight calls `shutdown_grace` to finish. Throws when the address cannot be bound.
-class ShutdownSignal;
 void serve_grpc(const GrpcServerOptions& options, const std::vector<grpc::Service*>& services,
                 const std::vector<std::string>& service_names, ShutdownSignal& signal);
 

@@ -2,7 +2,6 @@
 
 #include "auth/registration_rules.hpp"
 #include "common/grpc_server.hpp"
-
 #include "common/proto_time.hpp"
 #include "common/text.hpp"
 
