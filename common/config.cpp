@@ -63,6 +63,16 @@ bool Env::boolean(const std::string& name, bool fallback, const std::string& hel
   return fallback;
 }
 
+std::string Env::choice(const std::string& name, const std::string& fallback,
+                        const std::vector<std::string>& allowed, const std::string& help) {
+  std::string joined;
+  for (const auto& option : allowed) joined += (joined.empty() ? "" : "|") + option;
+  std::string value = text(name, fallback, help + " (" + joined + ")");
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+  errors_.push_back(name + "=" + value + " is not one of " + joined);
+  return fallback;
+}
+
 std::vector<std::string> Env::list(const std::string& name, const std::string& fallback,
                                    const std::string& help) {
   std::string value = text(name, fallback, help);

@@ -27,6 +27,9 @@ class Env final {
   std::int64_t integer(const std::string& name, std::int64_t fallback, const std::string& help,
                        std::int64_t min = 0, std::int64_t max = INT64_MAX);
   bool boolean(const std::string& name, bool fallback, const std::string& help);
+  // One of `allowed`; anything else is reported by check().
+  std::string choice(const std::string& name, const std::string& fallback,
+                     const std::vector<std::string>& allowed, const std::string& help);
   // Comma-separated list; empty items are dropped.
   std::vector<std::string> list(const std::string& name, const std::string& fallback,
                                 const std::string& help);

@@ -5,7 +5,10 @@
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include <fstream>
@@ -160,6 +163,39 @@ nlohmann::json public_jwk(EVP_PKEY* key) {
           {"use", "sig"}};
 }
 
+KeyHandle key_from_jwk(const nlohmann::json& jwk) {
+  if (!jwk.is_object() || jwk.value("kty", "") != "EC" || jwk.value("crv", "") != "P-256") {
+    throw KeyError("JWK is not an EC P-256 key");
+  }
+  auto x = base64url_decode(jwk.value("x", ""));
+  auto y = base64url_decode(jwk.value("y", ""));
+  if (!x || !y || x->size() != kCoordinateBytes || y->size() != kCoordinateBytes) {
+    throw KeyError("JWK coordinates are not 32-byte base64url values");
+  }
+  std::string point = "\x04" + *x + *y;  // SEC 1 uncompressed point
+  using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)>;
+  using Params = std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)>;
+  using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
+  ParamBld build(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
+  if (!build ||
+      OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
+    throw KeyError("cannot build EC key parameters");
+  }
+  Params params(OSSL_PARAM_BLD_to_param(build.get()), OSSL_PARAM_free);
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), EVP_PKEY_CTX_free);
+  EVP_PKEY* key = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    throw KeyError("JWK is not a point on P-256");
+  }
+  KeyHandle handle(key, EVP_PKEY_free);
+  // fromdata does not check that the point lies on the curve; a public-key check does.
+  PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), EVP_PKEY_CTX_free);
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) throw KeyError("JWK is not a point on P-256");
+  return handle;
+}
+
 SigningKey::SigningKey(KeyHandle private_key) : key_(std::move(private_key)) {
   require_p256(key_.get());
   BIGNUM* secret = nullptr;
@@ -206,6 +242,12 @@ void KeySet::add(KeyHandle key) {
   keys_.emplace(std::move(kid), std::move(key));
 }
 
+std::vector<KeyHandle> KeySet::keys() const {
+  std::vector<KeyHandle> out;
+  for (const auto& [kid, key] : keys_) out.push_back(key);
+  return out;
+}
+
 std::vector<std::string> KeySet::kids() const {
   std::vector<std::string> out;
   for (const auto& [kid, key] : keys_) out.push_back(kid);
@@ -219,23 +261,38 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
     throw TokenError("malformed token");
   }
   auto header = decode_json_segment(token.substr(0, first_dot), "header");
-  // The algorithm is pinned: "none", HS256 with the public key as secret, etc. never get here.
-  if (header.value("alg", nlohmann::json()) != "ES256") throw TokenError("algorithm not allowed");
-  auto kid_it = header.find("kid");
-  if (kid_it == header.end() || !kid_it->is_string()) throw TokenError("missing kid");
-  auto key = keys_.find(kid_it->get<std::string>());
-  if (key == keys_.end()) throw TokenError("unknown kid");
-
-  auto signature = base64url_decode(token.substr(second_dot + 1));
-  auto der = signature ? raw_to_der(*signature) : std::nullopt;
-  if (!der) throw TokenError("malformed signature");
   std::string_view signing_input = token.substr(0, second_dot);
-  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->second.get()) != 1 ||
-      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der->data()), der->size(),
-                       reinterpret_cast<const unsigned char*>(signing_input.data()),
-                       signing_input.size()) != 1) {
-    throw TokenError("bad signature");
+  auto signature = base64url_decode(token.substr(second_dot + 1));
+  // The algorithm is pinned per key: "none", HS256 signed with a public key as the secret,
+  // ES384 and the like never get past here.
+  const auto& alg = header.value("alg", nlohmann::json());
+  bool legacy = false;
+  if (alg == "HS256" && !legacy_hs256_secret_.empty()) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_length = 0;
+    HMAC(EVP_sha256(), legacy_hs256_secret_.data(), static_cast<int>(legacy_hs256_secret_.size()),
+         reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &mac_length);
+    if (!signature || signature->size() != mac_length ||
+        CRYPTO_memcmp(signature->data(), mac, mac_length) != 0) {
+      throw TokenError("bad signature");
+    }
+    legacy = true;
+  } else if (alg == "ES256") {
+    auto kid_it = header.find("kid");
+    if (kid_it == header.end() || !kid_it->is_string()) throw TokenError("missing kid");
+    auto key = keys_.find(kid_it->get<std::string>());
+    if (key == keys_.end()) throw UnknownKey("unknown kid");
+    auto der = signature ? raw_to_der(*signature) : std::nullopt;
+    if (!der) throw TokenError("malformed signature");
+    MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->second.get()) != 1 ||
+        EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der->data()), der->size(),
+                         reinterpret_cast<const unsigned char*>(signing_input.data()),
+                         signing_input.size()) != 1) {
+      throw TokenError("bad signature");
+    }
+  } else {
+    throw TokenError("algorithm not allowed");
   }
 
   Claims claims;
@@ -249,9 +306,12 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
     throw TokenError("token not yet valid");
   }
   if (payload.contains("iat")) claims.issued_at = numeric_date(payload, "iat");
-  if (string_claim(payload, "iss", true) != rules.issuer) throw TokenError("wrong issuer");
-  if (!payload.contains("aud") || !audience_matches(payload["aud"], rules.audience)) {
-    throw TokenError("wrong audience");
+  claims.legacy = legacy;
+  if (!legacy) {
+    if (string_claim(payload, "iss", true) != rules.issuer) throw TokenError("wrong issuer");
+    if (!payload.contains("aud") || !audience_matches(payload["aud"], rules.audience)) {
+      throw TokenError("wrong audience");
+    }
   }
   claims.token_type = string_claim(payload, "token_type", true);
   if (!rules.token_type.empty() && claims.token_type != rules.token_type) {

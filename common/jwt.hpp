@@ -24,6 +24,12 @@ class TokenError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The token names a kid this KeySet does not hold: a verifier may refetch keys and retry.
+class UnknownKey : public TokenError {
+ public:
+  using TokenError::TokenError;
+};
+
 class KeyError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -38,7 +44,8 @@ struct Claims {
   std::int64_t user_id = 0;
   std::string username;
   std::string email;
-  std::string family;  // refresh tokens only
+  std::string family;  // the login the token descends from ("fam"); empty in legacy tokens
+  bool legacy = false;  // HS256, issued by the simplejwt deployment we migrate from
   Clock::time_point issued_at;
   Clock::time_point expires_at;
 };
@@ -60,6 +67,8 @@ std::string read_file(const std::string& path);
 std::string key_thumbprint(EVP_PKEY* key);
 // The public JWK ({"kty","crv","x","y","kid","alg","use"}).
 nlohmann::json public_jwk(EVP_PKEY* key);
+// The key of a public EC P-256 JWK. Throws KeyError.
+KeyHandle key_from_jwk(const nlohmann::json& jwk);
 
 class SigningKey final {
  public:
@@ -76,16 +85,23 @@ class SigningKey final {
   std::string kid_;
 };
 
-// The public keys a verifier trusts, by kid. Immutable after construction: safe to share
-// between threads.
+// The public keys a verifier trusts, by kid. Not changed once shared: safe to share between
+// threads.
 class KeySet final {
  public:
   KeySet() = default;
   static KeySet from_pem_files(const std::vector<std::string>& paths);
 
   void add(KeyHandle key);
-  bool empty() const { return keys_.empty(); }
+  bool empty() const { return keys_.empty() && legacy_hs256_secret_.empty(); }
+  bool contains(const std::string& kid) const { return keys_.count(kid) != 0; }
   std::vector<std::string> kids() const;
+  std::vector<KeyHandle> keys() const;
+
+  // HS256 migration mode (DESIGN.md): also accept tokens a simplejwt deployment signed with
+  // this secret (its SIGNING_KEY). Those carry no iss/aud and no kid; every other rule holds.
+  // ES256 verification is unaffected: the secret is never a public key.
+  void accept_legacy_hs256(std::string secret) { legacy_hs256_secret_ = std::move(secret); }
 
   // Throws TokenError with a short reason when the token must be refused.
   Claims verify(std::string_view token, const VerifyRules& rules,
@@ -93,6 +109,7 @@ class KeySet final {
 
  private:
   std::map<std::string, KeyHandle, std::less<>> keys_;
+  std::string legacy_hs256_secret_;
 };
 
 // "Bearer <token>" → token; nullopt for any other scheme or an empty token.

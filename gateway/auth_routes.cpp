@@ -1,6 +1,8 @@
 #include "gateway/auth_routes.hpp"
 
+#include "common/jwks_client.hpp"
 #include "gateway/handler_support.hpp"
+#include "gateway/json_shapes.hpp"
 
 namespace gateway {
 namespace {
@@ -43,42 +45,99 @@ bool read_token_field(RequestContext& ctx, const char* name, std::string& out) {
   return true;
 }
 
+// The bearer token of a public route, passed on when present (admin-only registration,
+// logout's access token); public routes do not verify it here.
+std::string optional_bearer(const RequestContext& ctx) {
+  return common::jwt::parse_bearer(ctx.http.get_header_value("Authorization")).value_or("");
+}
+
+bool register_user(RequestContext& ctx, Upstreams& upstreams, const std::vector<const char*>& fields,
+                   auth::v1::RegisterResponse& reply) {
+  FieldReader in{ctx.body, {}};
+  auth::v1::RegisterRequest request;
+  for (std::string field : fields) {
+    auto value = in.get(field);
+    if (!value) continue;
+    if (field == "username") request.set_username(*value);
+    if (field == "email") request.set_email(*value);
+    if (field == "name") request.set_name(*value);
+    if (field == "password") request.set_password(*value);
+    if (field == "password2") request.set_password2(*value);
+  }
+  if (!in.errors.empty()) {
+    send_field_errors(ctx.response, in.errors);
+    return false;
+  }
+  ctx.access_token = optional_bearer(ctx);
+  return forward(ctx, upstreams, [&](grpc::ClientContext* c) {
+    return upstreams.auth().Register(c, request, &reply);
+  });
+}
+
+bool refresh(RequestContext& ctx, Upstreams& upstreams, const char* field, auth::v1::RefreshResponse& reply) {
+  auth::v1::RefreshRequest request;
+  if (!read_token_field(ctx, field, *request.mutable_refresh())) return false;
+  return forward(ctx, upstreams, [&](grpc::ClientContext* c) {
+    return upstreams.auth().Refresh(c, request, &reply);
+  });
+}
+
+bool logout(RequestContext& ctx, Upstreams& upstreams, const char* field) {
+  auth::v1::LogoutRequest request;
+  if (!read_token_field(ctx, field, *request.mutable_refresh())) return false;
+  // The access token presented with the logout is revoked too.
+  request.set_access(optional_bearer(ctx));
+  auth::v1::LogoutResponse reply;
+  return forward(ctx, upstreams, [&](grpc::ClientContext* c) {
+    return upstreams.auth().Logout(c, request, &reply);
+  });
+}
+
+nlohmann::json user_json(const auth::v1::User& user) {
+  return {{"id", user.id()},
+          {"username", user.username()},
+          {"email", user.email()},
+          {"name", user.name()},
+          {"email_verified", user.email_verified()},
+          {"date_joined", iso8601(user.date_joined())}};
+}
+
 }  // namespace
 
 void add_auth_routes(Router& router, Upstreams& upstreams) {
   router.add("POST", "/api/register/", Access::kPublic, [&upstreams](RequestContext& ctx) {
-    FieldReader in{ctx.body, {}};
-    auth::v1::RegisterRequest request;
-    if (auto v = in.get("username")) request.set_username(*v);
-    if (auto v = in.get("email")) request.set_email(*v);
-    if (auto v = in.get("name")) request.set_name(*v);
-    if (auto v = in.get("password")) request.set_password(*v);
-    if (auto v = in.get("password2")) request.set_password2(*v);
-    if (!in.errors.empty()) return send_field_errors(ctx.response, in.errors);
     auth::v1::RegisterResponse reply;
-    if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
-          return upstreams.auth().Register(c, request, &reply);
-        })) {
-      return;
-    }
-    // The union of what seeds 000, 001 and 002 read from their registration answers.
+    if (!register_user(ctx, upstreams, {"username", "email", "name", "password", "password2"}, reply)) return;
+    // The union of what seeds 000, 001 and 002 read from their registration answers. Tokens
+    // only when the registration logged the user in (open policy, no email verification due).
     const auto& user = reply.user();
-    send_json(ctx.response, 201,
-              {{"id", user.id()},
-               {"user_id", user.id()},
-               {"username", user.username()},
-               {"email", user.email()},
-               {"name", user.name()},
-               {"access", reply.tokens().access()},
-               {"refresh", reply.tokens().refresh()},
-               {"is_error", 0},
-               {"message", "success"}});
+    nlohmann::json body = {{"id", user.id()},         {"user_id", user.id()},   {"username", user.username()},
+                           {"email", user.email()},   {"name", user.name()},    {"is_error", 0},
+                           {"message", "success"}};
+    if (reply.has_tokens()) {
+      body["access"] = reply.tokens().access();
+      body["refresh"] = reply.tokens().refresh();
+    }
+    send_json(ctx.response, 201, body);
+  });
+
+  router.add("POST", "/tasks/register/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    auth::v1::RegisterResponse reply;
+    if (!register_user(ctx, upstreams, {"username", "password"}, reply)) return;
+    send_json(ctx.response, 201, {{"message", "User registered successfully"}});
   });
 
   router.add("POST", "/api/token/", Access::kPublic, [&upstreams](RequestContext& ctx) {
     LoginResponse reply;
     if (!login(ctx, upstreams, reply)) return;
     send_json(ctx.response, 200, {{"access", reply.tokens().access()}, {"refresh", reply.tokens().refresh()}});
+  });
+
+  router.add("POST", "/api/auth/token/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    LoginResponse reply;
+    if (!login(ctx, upstreams, reply)) return;
+    send_json(ctx.response, 200,
+              {{"access_token", reply.tokens().access()}, {"refresh_token", reply.tokens().refresh()}});
   });
 
   router.add("POST", "/api/login/", Access::kPublic, [&upstreams](RequestContext& ctx) {
@@ -90,15 +149,16 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
   });
 
   router.add("POST", "/api/token/refresh/", Access::kPublic, [&upstreams](RequestContext& ctx) {
-    auth::v1::RefreshRequest request;
-    if (!read_token_field(ctx, "refresh", *request.mutable_refresh())) return;
     auth::v1::RefreshResponse reply;
-    if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
-          return upstreams.auth().Refresh(c, request, &reply);
-        })) {
-      return;
-    }
+    if (!refresh(ctx, upstreams, "refresh", reply)) return;
     send_json(ctx.response, 200, {{"access", reply.tokens().access()}, {"refresh", reply.tokens().refresh()}});
+  });
+
+  router.add("POST", "/api/auth/token/refresh/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    auth::v1::RefreshResponse reply;
+    if (!refresh(ctx, upstreams, "refresh_token", reply)) return;
+    send_json(ctx.response, 200,
+              {{"access_token", reply.tokens().access()}, {"refresh_token", reply.tokens().refresh()}});
   });
 
   router.add("POST", "/api/token/verify/", Access::kPublic, [&upstreams](RequestContext& ctx) {
@@ -114,19 +174,49 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
   });
 
   router.add("POST", "/api/logout/", Access::kPublic, [&upstreams](RequestContext& ctx) {
-    auth::v1::LogoutRequest request;
-    if (!read_token_field(ctx, "refresh", *request.mutable_refresh())) return;
-    // The access token presented with the logout is revoked too.
-    if (auto access = common::jwt::parse_bearer(ctx.http.get_header_value("Authorization"))) {
-      request.set_access(*access);
+    if (logout(ctx, upstreams, "refresh")) send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
+  });
+
+  router.add("POST", "/api/auth/logout/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    if (logout(ctx, upstreams, "refresh_token")) {
+      send_json(ctx.response, 200, {{"message", "Successfully logged out."}});
     }
-    auth::v1::LogoutResponse reply;
+  });
+
+  router.add("GET", "/api/me/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
+    auth::v1::GetMeResponse reply;
     if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
-          return upstreams.auth().Logout(c, request, &reply);
+          return upstreams.auth().GetMe(c, auth::v1::GetMeRequest(), &reply);
         })) {
       return;
     }
-    send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
+    send_json(ctx.response, 200, user_json(reply.user()));
+  });
+
+  router.add("POST", "/api/verify-email/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    auth::v1::VerifyEmailRequest request;
+    if (!read_token_field(ctx, "token", *request.mutable_token())) return;
+    auth::v1::VerifyEmailResponse reply;
+    if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
+          return upstreams.auth().VerifyEmail(c, request, &reply);
+        })) {
+      return;
+    }
+    send_json(ctx.response, 200, {{"message", "Email address verified."}});
+  });
+
+  router.add("GET", "/.well-known/jwks.json", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    auth::v1::GetJwksResponse reply;
+    if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
+          return upstreams.auth().GetJwks(c, auth::v1::GetJwksRequest(), &reply);
+        })) {
+      return;
+    }
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& key : reply.keys()) keys.push_back(common::jwk_json(key));
+    // Short enough that a rotated-in key reaches caching clients well before it signs much.
+    ctx.response.set_header("Cache-Control", "public, max-age=300");
+    send_json(ctx.response, 200, {{"keys", keys}});
   });
 }
 

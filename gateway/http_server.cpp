@@ -37,8 +37,8 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, common::jwt::KeySet keys)
-    : config_(config), upstreams_(upstreams), keys_(std::move(keys)) {
+HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens)
+    : config_(config), upstreams_(upstreams), tokens_(tokens) {
   add_probe_routes();
   add_auth_routes(router_, upstreams_);
   add_post_routes(router_, upstreams_);
@@ -104,9 +104,14 @@ void HttpServer::add_probe_routes() {
               [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
   router_.add("GET", "/readyz", Access::kPublic, [this](RequestContext& ctx) {
     auto ready = upstreams_.check(std::chrono::milliseconds(1000));
-    bool ok = ready.auth && ready.content;
+    // Before the first load of the revocation set, a logged-out token would pass here.
+    bool revocations = tokens_.revocations_loaded();
+    bool ok = ready.auth && ready.content && revocations;
     send_json(ctx.response, ok ? 200 : 503,
-              {{"status", ok ? "ready" : "not ready"}, {"auth", ready.auth}, {"content", ready.content}});
+              {{"status", ok ? "ready" : "not ready"},
+               {"auth", ready.auth},
+               {"content", ready.content},
+               {"revocations", revocations}});
   });
 }
 
@@ -130,7 +135,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
     auto token = common::jwt::parse_bearer(request.get_header_value("Authorization"));
     if (!token) return send_unauthenticated(response, kNotAuthenticated, "not_authenticated");
     try {
-      ctx.caller = keys_.verify(*token, config_.tokens.rules);
+      ctx.caller = tokens_.verifier().verify(*token);
     } catch (const common::jwt::TokenError&) {
       return send_unauthenticated(response, kTokenNotValid, "token_not_valid");
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/access_tokens.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/router.hpp"
 #include "gateway/upstreams.hpp"
@@ -12,7 +13,8 @@ namespace gateway {
 // route match (404/405), bearer authentication, body parsing, then the route's handler.
 class HttpServer final {
  public:
-  HttpServer(const GatewayConfig& config, Upstreams& upstreams, common::jwt::KeySet keys);
+  // The gateway is not ready before `tokens` has loaded the revocation set once.
+  HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens);
 
   // Binds the configured host and port (port 0: any free port); returns the bound port.
   int bind();
@@ -26,7 +28,7 @@ class HttpServer final {
 
   const GatewayConfig& config_;
   Upstreams& upstreams_;
-  common::jwt::KeySet keys_;
+  const common::AccessTokens& tokens_;
   Router router_;
   httplib::Server server_;
 };

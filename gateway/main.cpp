@@ -1,3 +1,5 @@
+#include "common/access_tokens.hpp"
+#include "common/jwks_client.hpp"
 #include "common/log.hpp"
 #include "common/shutdown_signal.hpp"
 #include "gateway/gateway_config.hpp"
@@ -18,7 +20,10 @@ int main(int argc, char** argv) {
     env.check();
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
-    gateway::HttpServer server(config, upstreams, common::jwt::KeySet::from_pem_files(config.tokens.public_key_files));
+    common::AccessTokens tokens(config.tokens, [&upstreams, timeout = config.upstream_timeout] {
+      return common::fetch_jwks(upstreams.auth(), timeout);
+    });
+    gateway::HttpServer server(config, upstreams, tokens);
     int port = server.bind();
     common::log::info("listening", {{"address", config.host + ":" + std::to_string(port)}});
     std::thread serving([&server] { server.serve(); });

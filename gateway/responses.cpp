@@ -40,8 +40,11 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
       bool token_reason = details.reason == "token_not_valid" || details.reason == "not_authenticated";
       return send_unauthenticated(response, status.error_message(), token_reason ? details.reason : "");
     }
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return send_detail(response, 403, status.error_message());
+    case grpc::StatusCode::PERMISSION_DENIED: {
+      nlohmann::json body = {{"detail", status.error_message()}};
+      if (!details.reason.empty()) body["code"] = details.reason;
+      return send_json(response, 403, body);
+    }
     case grpc::StatusCode::NOT_FOUND:
       return send_detail(response, 404, "Not found.");
     case grpc::StatusCode::RESOURCE_EXHAUSTED:

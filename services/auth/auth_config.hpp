@@ -1,5 +1,8 @@
 #pragma once
 
+#include "auth/auth_service.hpp"
+#include "auth/email_verifications.hpp"
+#include "auth/mailer.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/token_issuer.hpp"
@@ -7,6 +10,7 @@
 #include "common/grpc_server.hpp"
 
 #include <string>
+#include <vector>
 
 namespace auth {
 
@@ -16,7 +20,13 @@ struct AuthConfig {
   std::size_t database_pool_size = 8;
   std::string redis_url;
   std::string private_key_file;
+  std::vector<std::string> retired_key_files;
+  std::string legacy_hs256_secret;
   TokenSettings tokens;
+  std::chrono::seconds refresh_reuse_grace{10};
+  AccountPolicy accounts;
+  EmailVerificationSettings email_verification;
+  SmtpSettings smtp;
   Argon2Params argon2;
   RateLimit login_per_account{10, std::chrono::seconds(300)};
   RateLimit login_per_client{100, std::chrono::seconds(300)};

@@ -1,7 +1,9 @@
 #include "auth/auth_service.hpp"
 
+#include "auth/legacy_password_hashes.hpp"
 #include "auth/registration_rules.hpp"
 #include "common/grpc_server.hpp"
+#include "common/log.hpp"
 #include "common/proto_time.hpp"
 #include "common/text.hpp"
 
@@ -11,13 +13,19 @@ namespace {
 using common::to_timestamp;
 using grpc::StatusCode;
 
-// simplejwt's wording, which seed clients may display.
+// simplejwt's and DRF's wording, which seed clients may display.
 const char* const kNoActiveAccount = "No active account found with the given credentials";
 const char* const kTokenNotValid = "Token is invalid or expired";
 const char* const kTokenRevoked = "Token is blacklisted";
+const char* const kNotAuthenticated = "Authentication credentials were not provided.";
+const char* const kNotAllowed = "You do not have permission to perform this action.";
 
 grpc::Status token_not_valid(const char* message = kTokenNotValid) {
   return common::status_with_reason(StatusCode::UNAUTHENTICATED, message, "token_not_valid");
+}
+
+grpc::Status no_active_account() {
+  return common::status_with_reason(StatusCode::UNAUTHENTICATED, kNoActiveAccount, "no_active_account");
 }
 
 void fill_user(const UserRecord& record, v1::User* user) {
@@ -62,6 +70,46 @@ std::optional<std::string> optional_field(bool present, const Field& value) {
 
 }  // namespace
 
+std::optional<UserRecord> AuthServiceImpl::authenticated_caller(const grpc::ServerContext& context,
+                                                                grpc::Status& status) {
+  auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
+  if (!token) {
+    status = common::status_with_reason(StatusCode::UNAUTHENTICATED, kNotAuthenticated, "not_authenticated");
+    return std::nullopt;
+  }
+  try {
+    auto claims = p_.tokens.verify(*token, "access");
+    auto user = p_.users.find_by_id(claims.user_id);
+    if (user && user->is_active && !p_.revocations.is_revoked(claims.jti, claims.family)) return user;
+  } catch (const common::jwt::TokenError&) {
+  }
+  status = token_not_valid("Given token not valid for any token type");
+  return std::nullopt;
+}
+
+bool AuthServiceImpl::password_matches(const UserRecord& user, const std::string& password) {
+  const std::string& stored = user.password_hash;
+  if (stored.starts_with("$argon2")) return p_.hasher.verify(password, stored);
+  if (is_django_hash(stored)) {
+    // An imported Django user: check the old hash once, then store our own.
+    if (verify_django_hash(password, stored) != LegacyCheck::kMatch) return false;
+    p_.users.replace_password_hash(user.id, stored, p_.hasher.hash(password));
+    common::log::info("imported password hash upgraded to argon2id", {{"user_id", user.id}});
+    return true;
+  }
+  // Unusable ("!…") or unknown: refuse, in the time a real check takes.
+  p_.hasher.verify_dummy(password);
+  return false;
+}
+
+grpc::Status AuthServiceImpl::log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out) {
+  IssuedPair pair = p_.tokens.issue(user);
+  p_.families.start(user.id, pair);
+  fill_user(user, user_out);
+  fill_tokens(pair, tokens_out);
+  return grpc::Status::OK;
+}
+
 grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::RegisterRequest* request,
                                        v1::RegisterResponse* response) {
   return common::run_rpc(context, "auth.Register", [&] {
@@ -72,27 +120,45 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
         optional_field(request->has_password(), request->password()),
         optional_field(request->has_password2(), request->password2()),
     });
-    auto limit = throttled({throttles_.register_per_client.hit(client_address(*context))});
+    auto limit = throttled({p_.throttles.register_per_client.hit(client_address(*context))});
     if (!limit.ok()) return limit;
-    auto errors = validate_registration(input);
+    bool admin_only = p_.policy.registration == RegistrationPolicy::kAdminOnly;
+    if (admin_only) {
+      grpc::Status status;
+      auto caller = authenticated_caller(*context, status);
+      if (!caller) return status;
+      if (!caller->is_staff) return common::status_with_reason(StatusCode::PERMISSION_DENIED, kNotAllowed, "not_staff");
+    }
+    auto errors = validate_registration(input, p_.policy.passwords, p_.policy.require_verified_email);
     if (!errors.empty()) return common::invalid_argument(errors);
 
     NewUser new_user;
     if (input.username && !input.username->empty()) new_user.username = input.username;
     if (input.email && !input.email->empty()) new_user.email = input.email;
     new_user.name = input.name.value_or("");
-    new_user.password_hash = hasher_.hash(*input.password);
+    new_user.password_hash = p_.hasher.hash(*input.password);
+    // Open registration logs the new user in, unless they must verify their email first; an
+    // admin registering someone gets no tokens for them.
+    bool log_in_now = !admin_only && !p_.policy.require_verified_email;
+    std::optional<IssuedPair> pair;
     UserRecord user;
     try {
-      user = users_.create(new_user);
+      user = p_.users.create(new_user, [&](pqxx::work& tx, const UserRecord& created) {
+        if (!created.email.empty()) p_.verifications.issue(tx, created);
+        if (log_in_now) {
+          pair = p_.tokens.issue(created);
+          RefreshFamilyStore::start(tx, created.id, *pair);
+        }
+      });
     } catch (const DuplicateUser& duplicate) {
       if (duplicate.field == DuplicateUser::Field::kEmail) {
         return common::invalid_argument({{"email", {"user with this email already exists."}}});
       }
       return common::invalid_argument({{"username", {"A user with that username already exists."}}});
     }
+    if (!user.email.empty() && p_.outbox) p_.outbox->wake();
     fill_user(user, response->mutable_user());
-    fill_tokens(tokens_.issue(user), response->mutable_tokens());
+    if (pair) fill_tokens(*pair, response->mutable_tokens());
     return grpc::Status::OK;
   });
 }
@@ -116,24 +182,24 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     // Counted before the password check and alike for unknown accounts, so the limit reveals
     // nothing about which accounts exist.
     std::string account = !username.empty() ? "u:" + username : "e:" + email;
-    auto limit = throttled({throttles_.login_per_client.hit(client_address(*context)),
-                            throttles_.login_per_account.hit(account)});
+    auto limit = throttled({p_.throttles.login_per_client.hit(client_address(*context)),
+                            p_.throttles.login_per_account.hit(account)});
     if (!limit.ok()) return limit;
 
-    auto user = !username.empty() ? users_.find_by_username(username) : users_.find_by_email(email);
+    auto user = !username.empty() ? p_.users.find_by_username(username) : p_.users.find_by_email(email);
     if (!user) {
-      hasher_.verify_dummy(request->password());
-      return common::status_with_reason(StatusCode::UNAUTHENTICATED, kNoActiveAccount, "no_active_account");
+      p_.hasher.verify_dummy(request->password());
+      return no_active_account();
     }
-    bool password_ok = hasher_.verify(request->password(), user->password_hash);
-    if (!password_ok || !user->is_active) {
-      return common::status_with_reason(StatusCode::UNAUTHENTICATED, kNoActiveAccount, "no_active_account");
+    if (!password_matches(*user, request->password()) || !user->is_active) return no_active_account();
+    p_.throttles.login_per_account.reset(account);
+    // Only after the password: the answer may reveal what the password already proved.
+    if (p_.policy.require_verified_email && !user->email_verified) {
+      return common::status_with_reason(StatusCode::PERMISSION_DENIED, "Email address is not verified.",
+                                        "email_not_verified");
     }
-    throttles_.login_per_account.reset(account);
-    users_.record_login(user->id);
-    fill_user(*user, response->mutable_user());
-    fill_tokens(tokens_.issue(*user), response->mutable_tokens());
-    return grpc::Status::OK;
+    p_.users.record_login(user->id);
+    return log_in(*user, response->mutable_user(), response->mutable_tokens());
   });
 }
 
@@ -143,18 +209,29 @@ grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::Re
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
     common::jwt::Claims claims;
     try {
-      claims = tokens_.verify(request->refresh(), "refresh");
+      claims = p_.tokens.verify(request->refresh(), "refresh");
     } catch (const common::jwt::TokenError&) {
       return token_not_valid();
     }
-    auto user = users_.find_by_id(claims.user_id);
+    auto user = p_.users.find_by_id(claims.user_id);
     if (!user || !user->is_active) return token_not_valid();
-    // Rotation: the first refresh of a token revokes it; a second one finds it revoked.
-    if (!revocations_.revoke({claims.jti, claims.user_id, "refresh", claims.expires_at})) {
-      return token_not_valid(kTokenRevoked);
+    auto rotation = p_.families.rotate(claims, request->refresh(), [&](const std::string& family) {
+      return p_.tokens.issue(*user, family);
+    });
+    switch (rotation.outcome) {
+      case RotationOutcome::kRotated:
+      case RotationOutcome::kReplayed:
+        fill_tokens(rotation.pair, response->mutable_tokens());
+        return grpc::Status::OK;
+      case RotationOutcome::kReuseDetected:
+        common::log::warn("refresh token reused after rotation, family revoked",
+                          {{"user_id", claims.user_id}, {"family", rotation.revoked->family}});
+        p_.revocations.publish_families({*rotation.revoked});
+        return token_not_valid(kTokenRevoked);
+      case RotationOutcome::kFamilyRevoked:
+        break;
     }
-    fill_tokens(tokens_.issue(*user, claims.family), response->mutable_tokens());
-    return grpc::Status::OK;
+    return token_not_valid(kTokenRevoked);
   });
 }
 
@@ -164,11 +241,13 @@ grpc::Status AuthServiceImpl::Verify(grpc::ServerContext* context, const v1::Ver
     if (request->token().empty()) return common::invalid_argument({{"token", {"This field is required."}}});
     common::jwt::Claims claims;
     try {
-      claims = tokens_.verify(request->token(), "");
+      claims = p_.tokens.verify(request->token(), "");
     } catch (const common::jwt::TokenError&) {
       return token_not_valid();
     }
-    if (revocations_.is_revoked(claims.jti)) return token_not_valid(kTokenRevoked);
+    bool revoked = claims.token_type == "refresh" ? !p_.families.is_usable(claims)
+                                                  : p_.revocations.is_revoked(claims.jti, claims.family);
+    if (revoked) return token_not_valid(kTokenRevoked);
     response->set_token_type(claims.token_type);
     response->set_user_id(claims.user_id);
     *response->mutable_expires_at() = to_timestamp(claims.expires_at);
@@ -182,23 +261,66 @@ grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::Log
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
     common::jwt::Claims refresh;
     try {
-      refresh = tokens_.verify(request->refresh(), "refresh");
+      refresh = p_.tokens.verify(request->refresh(), "refresh");
     } catch (const common::jwt::TokenError&) {
       return token_not_valid();
     }
-    if (!revocations_.revoke({refresh.jti, refresh.user_id, "refresh", refresh.expires_at})) {
-      return token_not_valid(kTokenRevoked);
-    }
+    // The whole family: the session ends in every tab, access tokens included.
+    auto revoked = p_.families.revoke(refresh, RevocationReason::kLogout);
+    if (!revoked) return token_not_valid(kTokenRevoked);
+    p_.revocations.publish_families({*revoked});
     if (!request->access().empty()) {
       try {
-        auto access = tokens_.verify(request->access(), "access");
+        auto access = p_.tokens.verify(request->access(), "access");
         // Only the same user's access token: a logout must not end someone else's session.
-        if (access.user_id == refresh.user_id) {
-          revocations_.revoke({access.jti, access.user_id, "access", access.expires_at});
+        // Its family's revocation covers it already, unless it has none (legacy) or another.
+        if (access.user_id == refresh.user_id && (access.family.empty() || access.family != refresh.family)) {
+          p_.revocations.revoke_token({access.jti, access.user_id, "access", access.expires_at});
         }
       } catch (const common::jwt::TokenError&) {
         // An expired or foreign access token needs no revocation.
       }
+    }
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status AuthServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetMeRequest*,
+                                    v1::GetMeResponse* response) {
+  return common::run_rpc(context, "auth.GetMe", [&] {
+    grpc::Status status;
+    auto caller = authenticated_caller(*context, status);
+    if (!caller) return status;
+    fill_user(*caller, response->mutable_user());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status AuthServiceImpl::VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
+                                          v1::VerifyEmailResponse* response) {
+  return common::run_rpc(context, "auth.VerifyEmail", [&] {
+    std::string token = common::trim(request->token());
+    if (token.empty()) return common::invalid_argument({{"token", {"This field is required."}}});
+    auto user_id = p_.verifications.consume(token);
+    auto user = user_id ? p_.users.find_by_id(*user_id) : std::nullopt;
+    if (!user) return common::invalid_argument({{"token", {"Invalid or expired verification token."}}});
+    fill_user(*user, response->mutable_user());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status AuthServiceImpl::GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest*,
+                                      v1::GetJwksResponse* response) {
+  return common::run_rpc(context, "auth.GetJwks", [&] {
+    for (const auto& jwk : p_.tokens.jwks()) {
+      auto* key = response->add_keys();
+      key->set_kty(jwk.at("kty"));
+      key->set_crv(jwk.at("crv"));
+      key->set_x(jwk.at("x"));
+      key->set_y(jwk.at("y"));
+      key->set_kid(jwk.at("kid"));
+      key->set_alg(jwk.at("alg"));
+      key->set_use(jwk.at("use"));
     }
     return grpc::Status::OK;
   });

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "auth/email_verifications.hpp"
+#include "auth/mail_outbox.hpp"
 #include "auth/password_hasher.hpp"
+#include "auth/password_rules.hpp"
 #include "auth/rate_limiter.hpp"
+#include "auth/refresh_family_store.hpp"
 #include "auth/revocation_store.hpp"
 #include "auth/token_issuer.hpp"
 #include "auth/user_store.hpp"
@@ -18,12 +22,31 @@ struct Throttles {
   RateLimiter register_per_client;
 };
 
+enum class RegistrationPolicy { kOpen, kAdminOnly };
+
+struct AccountPolicy {
+  RegistrationPolicy registration = RegistrationPolicy::kOpen;
+  bool require_verified_email = false;  // login refused until the email is verified
+  PasswordPolicy passwords;
+};
+
+// What the service works with; owned by main (or a test).
+struct AuthParts {
+  UserStore& users;
+  RefreshFamilyStore& families;
+  RevocationStore& revocations;
+  EmailVerifications& verifications;
+  MailOutbox* outbox;  // woken when a registration queued a mail; may be null
+  const PasswordHasher& hasher;
+  const TokenIssuer& tokens;
+  Throttles& throttles;
+  AccountPolicy policy;
+};
+
 // The gRPC face of the auth service: parses, applies the rules, calls the stores.
 class AuthServiceImpl final : public auth::v1::AuthService::Service {
  public:
-  AuthServiceImpl(UserStore& users, RevocationStore& revocations, const PasswordHasher& hasher,
-                  const TokenIssuer& tokens, Throttles& throttles)
-      : users_(users), revocations_(revocations), hasher_(hasher), tokens_(tokens), throttles_(throttles) {}
+  explicit AuthServiceImpl(AuthParts parts) : p_(std::move(parts)) {}
 
   grpc::Status Register(grpc::ServerContext* context, const v1::RegisterRequest* request,
                         v1::RegisterResponse* response) override;
@@ -35,13 +58,20 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
                       v1::VerifyResponse* response) override;
   grpc::Status Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
                       v1::LogoutResponse* response) override;
+  grpc::Status GetMe(grpc::ServerContext* context, const v1::GetMeRequest* request,
+                     v1::GetMeResponse* response) override;
+  grpc::Status VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
+                           v1::VerifyEmailResponse* response) override;
+  grpc::Status GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest* request,
+                       v1::GetJwksResponse* response) override;
 
  private:
-  UserStore& users_;
-  RevocationStore& revocations_;
-  const PasswordHasher& hasher_;
-  const TokenIssuer& tokens_;
-  Throttles& throttles_;
+  // The active user behind the call's access token; nullopt with `status` set otherwise.
+  std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status);
+  bool password_matches(const UserRecord& user, const std::string& password);
+  grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
+
+  AuthParts p_;
 };
 
 }  // namespace auth

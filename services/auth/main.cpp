@@ -1,11 +1,27 @@
+#include "auth/admin_commands.hpp"
+#include "auth/auth_components.hpp"
 #include "auth/auth_config.hpp"
-#include "auth/auth_service.hpp"
+#include "auth/schema.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
-#include "auth/schema.hpp"
 #include "common/shutdown_signal.hpp"
 
 #include <iostream>
+#include <thread>
+
+namespace {
+
+int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
+  auth::AuthComponents parts(config);
+  auth::AuthServiceImpl service(parts.parts());
+  // Background work; jthreads stop and join before the parts they use are destroyed.
+  std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
+  std::jthread revocation_sync([&parts](std::stop_token stop) { parts.revocations.run_resync(stop); });
+  common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   common::ShutdownSignal shutdown;
@@ -13,32 +29,20 @@ int main(int argc, char** argv) {
   auto config = auth::AuthConfig::from_env(env);
   if (common::Env::help_requested(argc, argv)) {
     env.print_help(std::cout);
+    std::cout << "\n" << auth::admin_commands_help();
     return 0;
   }
+  std::vector<std::string> args(argv + 1, argv + argc);
   try {
     env.check();
     common::log::init("auth", config.log_level);
-    auth::TokenIssuer tokens(common::jwt::SigningKey::from_pem_file(config.private_key_file),
-                             config.tokens);
     {
       pqxx::connection connection(config.database_url);
       int applied = common::apply_migrations(connection, "auth", auth::migrations());
       common::log::info("migrations applied", {{"count", applied}});
     }
-    common::PgPool pool(config.database_url, config.database_pool_size, [](pqxx::connection& c) {
-      auth::UserStore::prepare(c);
-      auth::RevocationStore::prepare(c);
-    });
-    common::RedisClient redis(common::RedisOptions::from_url(config.redis_url));
-    auth::UserStore users(pool);
-    auth::RevocationStore revocations(pool, redis);
-    auth::PasswordHasher hasher(config.argon2);
-    auth::Throttles throttles{{redis, "login-account", config.login_per_account},
-                              {redis, "login-client", config.login_per_client},
-                              {redis, "register-client", config.register_per_client}};
-    auth::AuthServiceImpl service(users, revocations, hasher, tokens, throttles);
-    common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
-    return 0;
+    if (args.empty() || args[0] == "serve") return serve(config, shutdown);
+    return auth::run_admin_command(config, args, std::cin, std::cout, std::cerr);
   } catch (const std::exception& e) {
     common::log::init("auth", "info");
     common::log::error("fatal", {{"error", e.what()}});

@@ -83,7 +83,8 @@ RegistrationInput normalize_registration(RegistrationInput input) {
   return input;
 }
 
-common::FieldErrors validate_registration(const RegistrationInput& in) {
+common::FieldErrors validate_registration(const RegistrationInput& in, const PasswordPolicy& passwords,
+                                          bool email_required) {
   common::FieldErrors errors;
   bool has_username = in.username && !in.username->empty();
   bool has_email = in.email && !in.email->empty();
@@ -118,6 +119,15 @@ common::FieldErrors validate_registration(const RegistrationInput& in) {
     errors["password"].push_back(kBlank);
   } else if (in.password2 && *in.password2 != *in.password) {
     errors["password"].push_back("Password fields didn't match.");
+  } else {
+    auto verdicts = validate_password(*in.password, {in.username.value_or(""), in.email.value_or(""),
+                                                     in.name.value_or("")}, passwords);
+    errors["password"] = std::move(verdicts);
+    if (errors["password"].empty()) errors.erase("password");
+  }
+  // Accounts that must verify their email before logging in need one to verify.
+  if (email_required && !has_email && !errors.contains("email")) {
+    errors["email"].push_back(in.email ? kBlank : kRequired);
   }
   return errors;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/password_rules.hpp"
 #include "common/grpc_errors.hpp"
 
 #include <optional>
@@ -21,7 +22,9 @@ struct RegistrationInput {
 // Django's normalize_email. Absent fields stay nullopt; a blank one stays "" so validation
 // can say "may not be blank".
 RegistrationInput normalize_registration(RegistrationInput input);
-common::FieldErrors validate_registration(const RegistrationInput& normalized);
+// Field errors of DRF's shape; the password also meets Django's validators under `passwords`.
+common::FieldErrors validate_registration(const RegistrationInput& normalized, const PasswordPolicy& passwords,
+                                          bool email_required = false);
 
 bool is_valid_username(const std::string& username);
 bool is_valid_email(const std::string& email);

@@ -13,9 +13,19 @@ std::int64_t epoch_seconds(common::jwt::Clock::time_point t) {
 
 std::string random_token_id() { return common::random_hex(16); }
 
-TokenIssuer::TokenIssuer(common::jwt::SigningKey key, TokenSettings settings)
-    : key_(std::move(key)), settings_(std::move(settings)) {
+TokenIssuer::TokenIssuer(common::jwt::SigningKey key, TokenSettings settings, common::jwt::KeySet also_trusted)
+    : key_(std::move(key)), own_keys_(std::move(also_trusted)), settings_(std::move(settings)) {
   own_keys_.add(key_.key());
+}
+
+std::vector<nlohmann::json> TokenIssuer::jwks() const {
+  std::vector<nlohmann::json> out;
+  // The signing key first: clients that take the first key get the current one.
+  out.push_back(common::jwt::public_jwk(key_.key().get()));
+  for (const auto& key : own_keys_.keys()) {
+    if (common::jwt::key_thumbprint(key.get()) != key_.kid()) out.push_back(common::jwt::public_jwk(key.get()));
+  }
+  return out;
 }
 
 IssuedPair TokenIssuer::issue(const UserRecord& user, const std::string& family,
@@ -35,9 +45,12 @@ IssuedPair TokenIssuer::issue(const UserRecord& user, const std::string& family,
                           {"email", user.email}};
   };
   IssuedPair pair;
-  pair.access.token = key_.sign(claims_for("access", settings_.access_ttl, pair.access));
+  pair.family = family.empty() ? random_token_id() : family;
+  auto access = claims_for("access", settings_.access_ttl, pair.access);
+  access["fam"] = pair.family;
+  pair.access.token = key_.sign(access);
   auto refresh = claims_for("refresh", settings_.refresh_ttl, pair.refresh);
-  refresh["fam"] = family.empty() ? random_token_id() : family;
+  refresh["fam"] = pair.family;
   pair.refresh.token = key_.sign(refresh);
   return pair;
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace auth {
 
@@ -25,12 +26,15 @@ struct IssuedToken {
 struct IssuedPair {
   IssuedToken access;
   IssuedToken refresh;
+  std::string family;  // in both tokens ("fam"): revoking a family reaches its access tokens too
 };
 
 // Signs access and refresh tokens with the claims of DESIGN.md, and verifies its own tokens.
 class TokenIssuer final {
  public:
-  TokenIssuer(common::jwt::SigningKey key, TokenSettings settings);
+  // `also_trusted`: retired signing keys whose tokens are still live, and the HS256 migration
+  // secret; the signing key is always trusted.
+  TokenIssuer(common::jwt::SigningKey key, TokenSettings settings, common::jwt::KeySet also_trusted = {});
 
   // A new login starts a new family; a refresh passes the family of the token it rotates.
   IssuedPair issue(const UserRecord& user, const std::string& family = {},
@@ -40,6 +44,8 @@ class TokenIssuer final {
   common::jwt::Claims verify(const std::string& token, const std::string& token_type) const;
 
   const TokenSettings& settings() const { return settings_; }
+  // The public JWKs of every trusted key (the HS256 secret is never published).
+  std::vector<nlohmann::json> jwks() const;
 
  private:
   common::jwt::SigningKey key_;

@@ -29,22 +29,26 @@ UserRecord to_user(const pqxx::row& row) {
 void UserStore::prepare(pqxx::connection& c) {
   std::string columns = kColumns;
   c.prepare("users_insert",
-            "INSERT INTO users (username, email, name, password_hash) VALUES ($1, $2, $3, $4) "
-            "RETURNING " + columns);
+            "INSERT INTO users (username, email, name, password_hash, is_staff, is_superuser, email_verified) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + columns);
   c.prepare("users_by_username", "SELECT " + columns + " FROM users WHERE lower(username) = lower($1)");
   c.prepare("users_by_email", "SELECT " + columns + " FROM users WHERE lower(email) = lower($1)");
   c.prepare("users_by_id", "SELECT " + columns + " FROM users WHERE id = $1");
   c.prepare("users_record_login", "UPDATE users SET last_login = now() WHERE id = $1");
+  c.prepare("users_replace_hash", "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2");
+  c.prepare("users_deactivate", "UPDATE users SET is_active = FALSE WHERE id = $1 AND is_active");
 }
 
-UserRecord UserStore::create(const NewUser& user) {
+UserRecord UserStore::create(const NewUser& user, const InSameTransaction& also) {
   return pool_.with_connection([&](pqxx::connection& c) {
     try {
       pqxx::work tx(c);
-      auto row = tx.exec_prepared1("users_insert", user.username, user.email, user.name,
-                                   user.password_hash);
+      auto created = to_user(tx.exec_prepared1("users_insert", user.username, user.email, user.name,
+                                               user.password_hash, user.is_staff, user.is_superuser,
+                                               user.email_verified));
+      if (also) also(tx, created);
       tx.commit();
-      return to_user(row);
+      return created;
     } catch (const pqxx::unique_violation& e) {
       throw DuplicateUser(std::strstr(e.what(), "users_email_unique") ? DuplicateUser::Field::kEmail
                                                                       : DuplicateUser::Field::kUsername);
@@ -83,6 +87,23 @@ void UserStore::record_login(std::int64_t id) {
     pqxx::work tx(c);
     tx.exec_prepared0("users_record_login", id);
     tx.commit();
+  });
+}
+
+void UserStore::replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash) {
+  pool_.with_connection([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_prepared("users_replace_hash", id, old_hash, new_hash);
+    tx.commit();
+  });
+}
+
+bool UserStore::deactivate(std::int64_t id) {
+  return pool_.with_connection([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    auto result = tx.exec_prepared("users_deactivate", id);
+    tx.commit();
+    return result.affected_rows() == 1;
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,9 @@ struct NewUser {
   std::optional<std::string> email;
   std::string name;
   std::string password_hash;
+  bool is_staff = false;
+  bool is_superuser = false;
+  bool email_verified = false;
 };
 
 // The unique index that refused a new user.
@@ -43,12 +47,19 @@ class UserStore final {
 
   static void prepare(pqxx::connection& connection);
 
+  // Work that must commit with the new user (its verification mail, its first login).
+  using InSameTransaction = std::function<void(pqxx::work&, const UserRecord&)>;
+
   // Throws DuplicateUser when the username or email is taken.
-  UserRecord create(const NewUser& user);
+  UserRecord create(const NewUser& user, const InSameTransaction& also = {});
   std::optional<UserRecord> find_by_username(const std::string& username);
   std::optional<UserRecord> find_by_email(const std::string& email);
   std::optional<UserRecord> find_by_id(std::int64_t id);
   void record_login(std::int64_t id);
+  // Upgrades a verified legacy hash; only if the stored hash is still `old_hash`.
+  void replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash);
+  // False when no such user was active.
+  bool deactivate(std::int64_t id);
 
  private:
   std::optional<UserRecord> find(const char* statement, const std::string& key);

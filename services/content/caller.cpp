@@ -4,11 +4,6 @@
 
 namespace content {
 
-CallerAuthenticator::CallerAuthenticator(common::jwt::KeySet keys, common::jwt::VerifyRules rules)
-    : keys_(std::move(keys)), rules_(std::move(rules)) {
-  rules_.token_type = "access";
-}
-
 std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContext& context,
                                                         grpc::Status& status) const {
   auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
@@ -19,7 +14,7 @@ std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContex
     return std::nullopt;
   }
   try {
-    auto claims = keys_.verify(*token, rules_);
+    auto claims = tokens_.verify(*token);
     return Caller{claims.user_id, claims.username};
   } catch (const common::jwt::TokenError&) {
     status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/jwt.hpp"
+#include "common/token_verifier.hpp"
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,14 +19,13 @@ struct Caller {
 // service is reachable by internal clients directly, so it trusts no one upstream.
 class CallerAuthenticator final {
  public:
-  CallerAuthenticator(common::jwt::KeySet keys, common::jwt::VerifyRules rules);
+  explicit CallerAuthenticator(const common::TokenVerifier& tokens) : tokens_(tokens) {}
 
   // nullopt with `status` set to UNAUTHENTICATED when the call carries no valid access token.
   std::optional<Caller> authenticate(const grpc::ServerContext& context, grpc::Status& status) const;
 
  private:
-  common::jwt::KeySet keys_;
-  common::jwt::VerifyRules rules_;
+  const common::TokenVerifier& tokens_;
 };
 
 }  // namespace content

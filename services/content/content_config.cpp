@@ -14,6 +14,7 @@ ContentConfig ContentConfig::from_env(common::Env& env) {
   c.database_pool_size = static_cast<std::size_t>(
       env.integer("CONTENT_DATABASE_POOL_SIZE", 8, "PostgreSQL connections kept open", 1, 1000));
   c.tokens = common::verifier_config_from_env(env);
+  c.auth_target = env.text("AUTH_SERVICE_TARGET", "127.0.0.1:50051", "gRPC target of the auth service (JWKS)");
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;
 }

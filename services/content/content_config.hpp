@@ -4,6 +4,7 @@
 #include "common/grpc_server.hpp"
 #include "common/token_rules_config.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ struct ContentConfig {
   std::string database_url;
   std::size_t database_pool_size = 8;
   common::VerifierConfig tokens;
+  std::string auth_target;  // where the JWKS comes from
+  std::chrono::milliseconds auth_timeout{2000};
   std::string log_level;
 
   static ContentConfig from_env(common::Env& env);

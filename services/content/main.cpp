@@ -1,3 +1,5 @@
+#include "common/access_tokens.hpp"
+#include "common/jwks_client.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
 #include "content/schema.hpp"
@@ -18,8 +20,12 @@ int main(int argc, char** argv) {
   try {
     env.check();
     common::log::init("content", config.log_level);
-    content::CallerAuthenticator authenticator(
-        common::jwt::KeySet::from_pem_files(config.tokens.public_key_files), config.tokens.rules);
+    auto auth = auth::v1::AuthService::NewStub(
+        grpc::CreateChannel(config.auth_target, grpc::InsecureChannelCredentials()));
+    common::AccessTokens tokens(config.tokens, [&auth, timeout = config.auth_timeout] {
+      return common::fetch_jwks(*auth, timeout);
+    });
+    content::CallerAuthenticator authenticator(tokens.verifier());
     {
       pqxx::connection connection(config.database_url);
       int applied = common::apply_migrations(connection, "content", content::migrations());

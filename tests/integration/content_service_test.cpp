@@ -1,6 +1,7 @@
 // The content service behind a real gRPC server, on real PostgreSQL, with real tokens.
 #include "auth/token_issuer.hpp"
 #include "common/grpc_errors.hpp"
+#include "common/revocation_set.hpp"
 #include "content/content_service.hpp"
 #include "content/schema.hpp"
 #include "support/grpc_test_server.hpp"
@@ -20,8 +21,11 @@ class ContentServiceTest : public ::testing::Test {
         issuer_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
         pool_(database_.url(), 4, content::PostStore::prepare),
         posts_(pool_),
-        authenticator_(common::jwt::KeySet::from_pem_files({key_file_}),
-                       {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), ""}),
+        verifier_({common::jwt::KeySet::from_pem_files({key_file_}),
+                   {},
+                   {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), "access"}},
+                  &revoked_),
+        authenticator_(verifier_),
         service_(posts_, authenticator_),
         server_(&service_),
         stub_(content::v1::ContentService::NewStub(server_.channel())) {
@@ -99,6 +103,8 @@ class ContentServiceTest : public ::testing::Test {
   auth::TokenIssuer issuer_;
   common::PgPool pool_;
   content::PostStore posts_;
+  common::RevocationSet revoked_;
+  common::TokenVerifier verifier_;
   content::CallerAuthenticator authenticator_;
   content::ContentServiceImpl service_;
   test_support::GrpcTestServer server_;
@@ -106,6 +112,20 @@ class ContentServiceTest : public ::testing::Test {
   auth::IssuedPair alice_;
   auth::IssuedPair bob_;
 };
+
+TEST_F(ContentServiceTest, ARevokedTokenOrFamilyIsRefusedWithoutTouchingStorage) {
+  auto expiry = std::chrono::duration_cast<std::chrono::seconds>(
+      alice_.refresh.expires_at.time_since_epoch()).count();
+  ASSERT_TRUE(create(alice_, "kept", "x").ok());
+  revoked_.add("fam:" + alice_.family, expiry);
+  auto refused = create(alice_, "after logout", "x");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(common::parse_status_details(refused).reason, "token_not_valid");
+  EXPECT_TRUE(create(bob_, "bob's", "x").ok());
+  revoked_.add("jti:" + bob_.access.jti, expiry);
+  EXPECT_EQ(create(bob_, "bob's second", "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(post_count(), 2);
+}
 
 TEST_F(ContentServiceTest, CreateGetUpdateDeleteRoundTrip) {
   content::v1::Post created;

@@ -27,8 +27,9 @@ RegistrationInput valid_input() {
   return in;
 }
 
-common::FieldErrors validate(RegistrationInput in) {
-  return auth::validate_registration(auth::normalize_registration(std::move(in)));
+common::FieldErrors validate(RegistrationInput in, bool email_required = false) {
+  return auth::validate_registration(auth::normalize_registration(std::move(in)), auth::PasswordPolicy{},
+                                     email_required);
 }
 
 TEST(RegistrationRules, CompleteValidInputHasNoErrors) {
@@ -149,7 +150,7 @@ TEST(RegistrationRules, NormalizeTrimsUsernameEmailAndName) {
   EXPECT_EQ(out.username, std::optional<std::string>("alice"));
   EXPECT_EQ(out.email, std::optional<std::string>("alice@example.com"));
   EXPECT_EQ(out.name, std::optional<std::string>("Alice  Liddell"));
-  EXPECT_TRUE(auth::validate_registration(out).empty());
+  EXPECT_TRUE(auth::validate_registration(out, auth::PasswordPolicy{}).empty());
 }
 
 TEST(RegistrationRules, NormalizeKeepsAbsentFieldsAbsent) {
@@ -214,3 +215,32 @@ TEST(RegistrationRules, TrimHelperStripsAsciiWhitespaceOnly) {
 }
 
 }  // namespace
+
+TEST(RegistrationRules, PasswordMeetsDjangosValidatorsWithTheUsersOwnAttributes) {
+  auto in = valid_input();
+  in.password = in.password2 = "alice@example";  // too similar to the email
+  EXPECT_EQ(validate(in)["password"], Messages{"The password is too similar to the email address."});
+  in.password = in.password2 = "12345678";
+  EXPECT_EQ(validate(in)["password"],
+            (Messages{"This password is too common.", "This password is entirely numeric."}));
+  in.password = in.password2 = "admin";  // seed 002's example is refused, as Django refuses it
+  EXPECT_EQ(validate(in)["password"],
+            (Messages{"This password is too short. It must contain at least 8 characters.",
+                      "This password is too common."}));
+}
+
+TEST(RegistrationRules, ARelaxedPolicyAcceptsWhatDjangosDefaultsRefuse) {
+  auto in = auth::normalize_registration(valid_input());
+  in.password = in.password2 = "admin";
+  auth::PasswordPolicy relaxed{1, false, false, false};
+  EXPECT_TRUE(auth::validate_registration(in, relaxed).empty());
+}
+
+TEST(RegistrationRules, EmailIsRequiredWhenLoginNeedsAVerifiedEmail) {
+  auto in = valid_input();
+  in.email.reset();
+  EXPECT_FALSE(validate(in).contains("email"));
+  EXPECT_EQ(validate(in, true)["email"], Messages{kRequired});
+  in.email = "";
+  EXPECT_EQ(validate(in, true)["email"], Messages{kBlank});
+}

@@ -104,11 +104,12 @@ TEST_F(TokenIssuerTest, NewLoginStartsANewRandomFamily) {
   EXPECT_NE(first, second);
 }
 
-TEST_F(TokenIssuerTest, AccessTokenCarriesNoFamily) {
+TEST_F(TokenIssuerTest, BothTokensOfAPairCarryTheFamily) {
+  // Revoking a family (logout, reuse) must reach the access tokens issued with it.
   auto pair = issuer_.issue(alice(), "fam-1", kNow);
-  auto access = verify_at_issue(pair.access.token, "access");
-  EXPECT_FALSE(access.payload.contains("fam"));
-  EXPECT_EQ(access.family, "");
+  EXPECT_EQ(pair.family, "fam-1");
+  EXPECT_EQ(verify_at_issue(pair.access.token, "access").family, "fam-1");
+  EXPECT_EQ(verify_at_issue(pair.refresh.token, "refresh").family, "fam-1");
 }
 
 TEST_F(TokenIssuerTest, VerifyForAccessRefusesTheRefreshToken) {

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "auth/auth_config.hpp"
+#include "auth/auth_service.hpp"
+#include "auth/email_verifications.hpp"
+#include "auth/mail_outbox.hpp"
+#include "auth/mailer.hpp"
+#include "common/pg_pool.hpp"
+#include "common/redis_client.hpp"
+
+#include <memory>
+
+namespace auth {
+
+// Prepares every statement of the auth stores on a new pooled connection.
+void prepare_auth_statements(pqxx::connection& connection);
+
+// Every part of the auth service, wired from its configuration: one place for the server, the
+// admin commands and the tests. Migrations must have run before.
+struct AuthComponents {
+  explicit AuthComponents(const AuthConfig& config);
+
+  common::PgPool pool;
+  common::RedisClient redis;
+  UserStore users;
+  RefreshFamilyStore families;
+  RevocationStore revocations;
+  EmailVerifications verifications;
+  std::unique_ptr<Mailer> mailer;
+  MailOutbox outbox;
+  PasswordHasher hasher;
+  TokenIssuer tokens;
+  Throttles throttles;
+  AccountPolicy policy;
+
+  AuthParts parts() { return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy}; }
+};
+
+// The signing key, retired keys and HS256 migration secret of `config`.
+TokenIssuer make_token_issuer(const AuthConfig& config);
+
+}  // namespace auth
