@@ -18,8 +18,6 @@ class AccessTokens final {
   AccessTokens(const VerifierConfig& config, TokenVerifier::FetchKeys fetch_keys);
 
   const TokenVerifier& verifier() const { return *verifier_; }
-  // Null when no revocation channel is configured.
-  const RevocationListener* listener() const { return listener_.get(); }
   // True once the revocation set was loaded (or when there is no channel).
   bool revocations_loaded() const { return !listener_ || listener_->reloads() > 0; }
 

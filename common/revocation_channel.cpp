@@ -271,9 +271,9 @@ bool RevocationListener::wait_for_stop(std::chrono::milliseconds timeout) const 
 }
 
 void RevocationListener::load_all(RedisClient& loader) {
-  // Merged, not replaced: a revocation is never undone, so what Redis lacks (it restarted
-  // empty and the auth service has not re-seeded it yet) must not be forgotten here.
-  for (const auto& [member, expires] : load_revocations(loader)) set_.add(member, expires);
+  // Merged, not replaced: what Redis lacks (it restarted empty and the auth service has not
+  // re-seeded it yet) must not be forgotten here.
+  set_.merge(load_revocations(loader));
   ++reloads_;
 }
 

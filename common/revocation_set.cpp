@@ -47,23 +47,18 @@ void RevocationSet::add(std::string_view member, std::int64_t expires_epoch,
   if (tokens_.size() + families_.size() >= purge_at_size_) purge_locked(now_epoch);
 }
 
-void RevocationSet::replace(Entries entries, std::chrono::system_clock::time_point now) {
+void RevocationSet::merge(const Entries& entries, std::chrono::system_clock::time_point now) {
   const std::int64_t now_epoch = epoch_seconds(now);
-  Map tokens;
-  Map families;
-  for (auto& [member, expires_epoch] : entries) {
+  std::unique_lock lock(mutex_);
+  for (const auto& [member, expires_epoch] : entries) {
     if (!alive(expires_epoch, now_epoch)) continue;
     std::string_view id = member;
-    Map* map = map_for(id, tokens, families);
+    Map* map = map_for(id, tokens_, families_);
     if (map == nullptr) continue;
     auto [it, inserted] = map->try_emplace(std::string(id), expires_epoch);
     if (!inserted) it->second = std::max(it->second, expires_epoch);
   }
-  // Built and (declared before the lock) freed outside it: readers wait only for the swap.
-  std::unique_lock lock(mutex_);
-  tokens_.swap(tokens);
-  families_.swap(families);
-  purge_at_size_ = std::max(kMinPurgeSize, 2 * (tokens_.size() + families_.size()));
+  if (tokens_.size() + families_.size() >= purge_at_size_) purge_locked(now_epoch);
 }
 
 bool RevocationSet::revoked_in(const Map& map, std::string_view id, std::int64_t now_epoch) {

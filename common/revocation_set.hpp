@@ -25,8 +25,9 @@ class RevocationSet final {
   // kinds without breaking older readers. A member already present keeps the later expiry.
   void add(std::string_view member, std::int64_t expires_epoch,
            std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
-  // A full reload: afterwards the set holds exactly the unexpired `entries`.
-  void replace(Entries entries, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+  // A full reload, merged under one lock: a revocation is never undone, so entries the source
+  // no longer holds (a Redis that restarted empty) are kept until they expire.
+  void merge(const Entries& entries, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   // True when the token or (if `family` is not empty) its family is revoked and that
   // revocation has not expired at `now`.

@@ -24,6 +24,7 @@ PACKAGES=(
     libssl-dev
     libargon2-dev
     libcrypt-dev
+    libcurl4-openssl-dev
     postgresql
     redis-server
     curl

@@ -273,10 +273,13 @@ start_service auth-service \
     AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" \
     JWT_PRIVATE_KEY_FILE="$KEY_FILE"
 
+# Content and the gateway take their verifying keys from auth's JWKS and learn of revoked
+# tokens on the Redis revocation channel.
 start_service content-service \
     CONTENT_LISTEN_ADDR="127.0.0.1:${CONTENT_PORT}" \
     CONTENT_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/content" \
-    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
+    AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
+    REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 
 # Start the gateway only once both gRPC backends listen: otherwise its gRPC
 # channels start in reconnect backoff and readiness takes seconds longer.
@@ -292,7 +295,7 @@ start_service gateway \
     GATEWAY_PORT="$GATEWAY_PORT" \
     AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
     CONTENT_SERVICE_TARGET="127.0.0.1:${CONTENT_PORT}" \
-    JWT_PUBLIC_KEY_FILES="$KEY_FILE"
+    REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 
 log "waiting for the gateway to become ready..."
 wait_until 60 "gateway readiness (GET http://${PROBE_HOST}:${GATEWAY_PORT}/readyz)" ready_or_dead \

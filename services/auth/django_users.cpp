@@ -53,6 +53,17 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
+// nullopt outside what a system_clock time point holds (nanoseconds: the years 1678 to 2261).
+std::optional<Clock::time_point> checked_time_point(std::chrono::microseconds since_epoch) {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  if (since_epoch > duration_cast<microseconds>(Clock::duration::max()) ||
+      since_epoch < duration_cast<microseconds>(Clock::duration::min())) {
+    return std::nullopt;
+  }
+  return Clock::time_point(duration_cast<Clock::duration>(since_epoch));
+}
+
 // Reads fixed-width decimal fields and separators off the front of a timestamp.
 class TimestampCursor {
  public:
@@ -110,20 +121,23 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view text) {
   if (!at.skip_either('Z', 'z') && !at.done()) {
     int sign = at.skip('+') ? 1 : at.skip('-') ? -1 : 0;
     int oh = 0, om = 0, os = 0;
+    // ±HH, ±HH:MM or ±HH:MM:SS (PostgreSQL prints seconds for historical zones), or ±HHMM.
     if (sign == 0 || !at.number(2, oh)) return std::nullopt;
+    bool colon = false;
     if (!at.done()) {
-      bool colons = at.skip(':');
+      colon = at.skip(':');
       if (!at.number(2, om)) return std::nullopt;
-      if (!at.done() && (colons ? !at.skip(':') : false)) return std::nullopt;
-      if (!at.done() && !at.number(2, os)) return std::nullopt;
     }
+    if (!at.done() && ((colon && !at.skip(':')) || !at.number(2, os))) return std::nullopt;
     if (oh > 23 || om > 59 || os > 59) return std::nullopt;
     offset_seconds = sign * (oh * 3600 + om * 60 + os);
   }
   if (!at.done()) return std::nullopt;
   year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!date.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  return sys_days(date) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros) - seconds(offset_seconds);
+  auto since_epoch = (sys_days(date) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros) -
+                      seconds(offset_seconds)).time_since_epoch();
+  return checked_time_point(since_epoch);
 }
 
 // A value quoted for an error message, cut short so a stray huge field does not flood the log.
@@ -312,7 +326,12 @@ DjangoUser pg_user(const pqxx::row& row, const ColumnPositions& positions, const
   };
   auto timestamp = [&](Column column) -> std::optional<Clock::time_point> {
     if (!positions[column] || field(column).is_null()) return std::nullopt;
-    return Clock::time_point(std::chrono::microseconds(field(column).as<std::int64_t>()));
+    auto parsed = checked_time_point(std::chrono::microseconds(field(column).as<std::int64_t>()));
+    if (!parsed) {
+      throw ImportError(table + ", user " + std::to_string(user.id) + ", column \"" + kColumnNames[column] +
+                        "\": out of range");
+    }
+    return parsed;
   };
   user.password = text(kPassword);
   user.username = text(kUsername);

@@ -196,13 +196,6 @@ bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {
   });
 }
 
-bool RefreshFamilyStore::is_family_revoked(const std::string& family) {
-  return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    return !tx.exec_prepared("family_is_revoked", family).empty();
-  });
-}
-
 std::vector<FamilyRevocation> RefreshFamilyStore::live_revocations() {
   return pool_.with_connection([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);

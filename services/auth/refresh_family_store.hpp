@@ -60,7 +60,6 @@ class RefreshFamilyStore final {
 
   // False for a used refresh token or one whose family is revoked.
   bool is_usable(const common::jwt::Claims& refresh);
-  bool is_family_revoked(const std::string& family);
   // Every revoked family that still has live tokens: what Redis must hold.
   std::vector<FamilyRevocation> live_revocations();
 

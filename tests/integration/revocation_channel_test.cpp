@@ -6,9 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/stat.h>
 
-#include <fstream>
 #include <memory>
 
 namespace {
@@ -43,49 +41,27 @@ std::chrono::milliseconds time_to_stop(RevocationListener& listener) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
-// A redis-server of the test's own, to stop and start again on the same port. Process runs a
-// program without arguments, hence the small launcher script.
+// A redis-server of the test's own, to stop and start again on the same port.
 class OwnRedis final {
  public:
-  explicit OwnRedis(const std::string& extra_args = "", std::string password = "")
-      : port_(test_support::free_port()), password_(std::move(password)) {
-    launcher_ = dir_.path() + "/redis.sh";
-    std::ofstream(launcher_) << "#!/bin/sh\nexec /usr/bin/redis-server --port " << port_
-                             << " --bind 127.0.0.1 --save '' --appendonly no --dir " << dir_.path() << ' '
-                             << extra_args << '\n';
-    chmod(launcher_.c_str(), 0755);
-    start();
-  }
+  explicit OwnRedis(std::string password = "")
+      : password_(std::move(password)),
+        server_(password_.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--requirepass", password_}) {}
 
-  void start() {
-    process_ = std::make_unique<test_support::Process>(launcher_, std::map<std::string, std::string>{},
-                                                       dir_.path() + "/redis.log");
-    bool up = wait_until(5s, [&] {
-      common::RedisClient probe(options());  // a fresh client: a used one backs off after failures
-      return probe.ping();
-    });
-    if (!up) throw std::runtime_error("own redis-server did not start:\n" + process_->log());
-  }
-
-  void stop() {
-    process_->terminate(5s);
-    process_.reset();
-  }
+  void start() { server_.start(); }
+  void stop() { server_.stop(); }
 
   common::RedisOptions options() const {
     common::RedisOptions options;
-    options.port = port_;
+    options.port = server_.port();
     options.password = password_;
     options.timeout = 300ms;
     return options;
   }
 
  private:
-  test_support::TempDir dir_;
-  int port_;
   std::string password_;
-  std::string launcher_;
-  std::unique_ptr<test_support::Process> process_;
+  test_support::RedisServer server_;
 };
 
 class RevocationChannelTest : public ::testing::Test {
@@ -286,7 +262,7 @@ TEST(RevocationListenerRestartTest, HeartbeatKeepsAQuietConnectionAndDropsAnUnre
 }
 
 TEST(RevocationListenerRestartTest, AuthenticatesAndSelectsTheDatabase) {
-  OwnRedis server("--requirepass s3cret", "s3cret");
+  OwnRedis server("s3cret");
   auto options = server.options();
   options.db = 2;
   auto jti = unique("jti");

@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "common/redis_client.hpp"
+
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -115,7 +117,7 @@ bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& 
 }
 
 Process::Process(const std::string& program, const std::map<std::string, std::string>& env,
-                 const std::string& log_path)
+                 const std::string& log_path, const std::vector<std::string>& args)
     : log_path_(log_path) {
   std::vector<std::string> variables;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -126,8 +128,11 @@ Process::Process(const std::string& program, const std::map<std::string, std::st
   std::vector<char*> envp;
   for (auto& v : variables) envp.push_back(v.data());
   envp.push_back(nullptr);
-  std::string program_copy = program;
-  char* argv[] = {program_copy.data(), nullptr};
+  std::vector<std::string> words = {program};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
 
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -142,7 +147,7 @@ Process::Process(const std::string& program, const std::map<std::string, std::st
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execve(program_copy.c_str(), argv, envp.data());
+    execve(words[0].c_str(), argv.data(), envp.data());
     _exit(127);
   }
 }
@@ -183,6 +188,33 @@ std::string read_text_file(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+RedisServer::RedisServer(std::vector<std::string> extra_args) : port_(free_port()) {
+  args_ = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+           "--dir", dir_.path()};
+  args_.insert(args_.end(), extra_args.begin(), extra_args.end());
+  start();
+}
+
+void RedisServer::start() {
+  process_ = std::make_unique<Process>("/usr/bin/redis-server", std::map<std::string, std::string>{},
+                                       dir_.path() + "/redis.log", args_);
+  common::RedisOptions options;
+  options.port = port_;
+  for (std::size_t i = 0; i + 1 < args_.size(); ++i) {
+    if (args_[i] == "--requirepass") options.password = args_[i + 1];
+  }
+  bool up = wait_until(std::chrono::seconds(5), [&] {
+    common::RedisClient probe(options);  // a fresh client: a used one backs off after failures
+    return probe.ping();
+  });
+  if (!up) throw std::runtime_error("redis-server did not start:\n" + process_->log());
+}
+
+void RedisServer::stop() {
+  process_->terminate(std::chrono::seconds(5));
+  process_.reset();
 }
 
 }  // namespace test_support

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,11 +51,11 @@ int free_port();
 // Polls `ready` every 20 ms until it holds or `timeout` passes; returns its last answer.
 bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& ready);
 
-// A child process with extra environment variables, its output in `log_path`.
+// A child process with extra environment variables and arguments, its output in `log_path`.
 class Process final {
  public:
   Process(const std::string& program, const std::map<std::string, std::string>& env,
-          const std::string& log_path);
+          const std::string& log_path, const std::vector<std::string>& args = {});
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -73,5 +74,22 @@ class Process final {
 };
 
 std::string read_text_file(const std::string& path);
+
+// A redis-server of the test's own on a free loopback port, without persistence, that a test
+// can stop and start again on the same port (a Redis restart that lost everything).
+class RedisServer final {
+ public:
+  explicit RedisServer(std::vector<std::string> extra_args = {});
+  void start();
+  void stop();
+  int port() const { return port_; }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::vector<std::string> args_;
+  std::unique_ptr<Process> process_;
+};
 
 }  // namespace test_support

@@ -536,3 +536,83 @@ TEST(JwtParseBearer, RefusesOtherSchemesAndMissingOrSplitTokens) {
 }
 
 }  // namespace
+
+// --- HS256 migration mode (tokens a simplejwt deployment signed) ----------------------------
+
+namespace {
+
+json simplejwt_claims() {
+  return {{"token_type", "access"}, {"exp", kNowSeconds + 300}, {"iat", kNowSeconds},
+          {"jti", "0123456789abcdef0123456789abcdef"}, {"user_id", 42}};
+}
+
+std::string simplejwt_token(const std::string& secret, const json& claims) {
+  std::string input = unit_jwt::signing_input({{"alg", "HS256"}, {"typ", "JWT"}}, claims);
+  return input + "." + common::base64url_encode(unit_jwt::hs256(secret, input));
+}
+
+}  // namespace
+
+TEST_F(JwtTest, SimplejwtTokensAreAcceptedOnlyInMigrationModeWithTheirSecret) {
+  std::string token = simplejwt_token("django-secret", simplejwt_claims());
+  expect_refused(token, "algorithm not allowed");
+  KeySet migrating = keys_;
+  migrating.accept_legacy_hs256("django-secret");
+  auto claims = migrating.verify(token, rules(), kNow);
+  EXPECT_TRUE(claims.legacy);
+  EXPECT_EQ(claims.user_id, 42);
+  EXPECT_EQ(claims.family, "");
+  // Our own tokens still need everything they always needed.
+  EXPECT_FALSE(migrating.verify(signer_.sign(access_claims()), rules(), kNow).legacy);
+  auto no_issuer = access_claims();
+  no_issuer.erase("iss");
+  EXPECT_THROW(migrating.verify(signer_.sign(no_issuer), rules(), kNow), TokenError);
+}
+
+TEST_F(JwtTest, MigrationModeStillRefusesWrongSecretsExpiryAndWrongTypes) {
+  KeySet migrating = keys_;
+  migrating.accept_legacy_hs256("django-secret");
+  auto check = [&](const std::string& token, const VerifyRules& verify_rules, const std::string& reason) {
+    try {
+      migrating.verify(token, verify_rules, kNow);
+      ADD_FAILURE() << "accepted; expected " << reason;
+    } catch (const TokenError& e) {
+      EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
+  };
+  check(simplejwt_token("another-secret", simplejwt_claims()), rules(), "bad signature");
+  // The public key as the HMAC secret stays algorithm confusion, not a valid legacy token.
+  check(simplejwt_token(unit_jwt::public_pem(signer_.key().get()), simplejwt_claims()), rules(), "bad signature");
+  auto expired = simplejwt_claims();
+  expired["exp"] = kNowSeconds - 60;
+  check(simplejwt_token("django-secret", expired), rules(), "token expired");
+  check(simplejwt_token("django-secret", simplejwt_claims()), rules("refresh"), "wrong token type");
+  auto no_jti = simplejwt_claims();
+  no_jti.erase("jti");
+  check(simplejwt_token("django-secret", no_jti), rules(), "missing jti");
+}
+
+// --- JWK import ------------------------------------------------------------------------------
+
+TEST_F(JwtTest, APublicJwkRoundTripsIntoAKeyThatVerifies) {
+  auto jwk = common::jwt::public_jwk(signer_.key().get());
+  KeySet from_jwk;
+  from_jwk.add(common::jwt::key_from_jwk(jwk));
+  EXPECT_TRUE(from_jwk.contains(signer_.kid()));
+  EXPECT_EQ(from_jwk.verify(signer_.sign(access_claims()), rules(), kNow).user_id, 42);
+}
+
+TEST_F(JwtTest, JwksOffTheCurveOrOfAnotherTypeAreRefused) {
+  auto jwk = common::jwt::public_jwk(signer_.key().get());
+  auto off_curve = jwk;
+  auto y = common::base64url_decode(jwk["y"].get<std::string>()).value();
+  y[31] = static_cast<char>(y[31] ^ 1);
+  off_curve["y"] = common::base64url_encode(y);
+  EXPECT_THROW(common::jwt::key_from_jwk(off_curve), common::jwt::KeyError);
+  auto rsa = jwk;
+  rsa["kty"] = "RSA";
+  EXPECT_THROW(common::jwt::key_from_jwk(rsa), common::jwt::KeyError);
+  auto short_x = jwk;
+  short_x["x"] = "AAAA";
+  EXPECT_THROW(common::jwt::key_from_jwk(short_x), common::jwt::KeyError);
+}

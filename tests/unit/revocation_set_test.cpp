@@ -80,19 +80,23 @@ TEST(RevocationSetTest, RevokingAgainKeepsTheLaterExpiry) {
   EXPECT_EQ(set.size(), 1u);
 }
 
-TEST(RevocationSetTest, ReplaceHoldsExactlyTheNewUnexpiredEntries) {
+TEST(RevocationSetTest, MergeAddsTheUnexpiredEntriesAndForgetsNothing) {
   RevocationSet set;
   set.add("jti:old", kNow + 60, kNowTime);
   set.add("fam:old", kNow + 60, kNowTime);
-  set.replace({{"jti:new", kNow + 60}, {"fam:new", kNow + 60}, {"jti:gone", kNow - 1}, {"bad:x", kNow + 60}},
-              kNowTime);
-  EXPECT_FALSE(set.is_revoked("old", "old", kNowTime));
+  set.merge({{"jti:new", kNow + 60}, {"fam:new", kNow + 60}, {"jti:gone", kNow - 1}, {"bad:x", kNow + 60},
+             {"jti:old", kNow + 30}},
+            kNowTime);
+  EXPECT_TRUE(set.is_revoked("old", "", kNowTime));
+  EXPECT_TRUE(set.is_revoked("x", "old", kNowTime));
   EXPECT_TRUE(set.is_revoked("new", "", kNowTime));
   EXPECT_TRUE(set.is_revoked("x", "new", kNowTime));
-  EXPECT_EQ(set.size(), 2u);
-  set.replace({}, kNowTime);
-  EXPECT_EQ(set.size(), 0u);
-  EXPECT_FALSE(set.is_revoked("new", "new", kNowTime));
+  EXPECT_FALSE(set.is_revoked("gone", "", kNowTime));
+  EXPECT_EQ(set.size(), 4u);
+  // The later expiry of a member present twice wins.
+  EXPECT_TRUE(set.is_revoked("old", "", kNowTime + std::chrono::seconds(45)));
+  set.merge({}, kNowTime);
+  EXPECT_EQ(set.size(), 4u);
 }
 
 TEST(RevocationSetTest, ExpiredEntriesArePurgedAsTheSetGrows) {
@@ -127,12 +131,12 @@ TEST(RevocationSetTest, ConcurrentReadersSeeConsistentAnswersWhileAWriterChanges
     start.arrive_and_wait();
     for (int i = 0; i < 3000; ++i) {
       set.add("jti:w" + std::to_string(i), kNow + 3600, kNowTime);
-      if (i % 1000 == 999) set.replace({{"jti:always", kNow + 3600}, {"fam:f", kNow + 3600}}, kNowTime);
+      if (i % 1000 == 999) set.merge({{"jti:always", kNow + 3600}, {"fam:f", kNow + 3600}}, kNowTime);
     }
   });
   for (auto& t : threads) t.join();
   EXPECT_EQ(wrong.load(), 0);
-  EXPECT_EQ(set.size(), 2u);  // the last replace came after the last add
+  EXPECT_EQ(set.size(), 3002u);  // every add and the merged family; nothing expired
 }
 
 TEST(RevocationMessageTest, ParsesTokenAndFamilyMessages) {
