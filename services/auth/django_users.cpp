@@ -240,6 +240,21 @@ ColumnPositions csv_header(std::vector<std::string> names) {
   return positions;
 }
 
+// The columns both sources share, read through the source's own accessors.
+template <class Text, class Flag, class Timestamp>
+void fill_columns(DjangoUser& user, Text& text, Flag& flag, Timestamp& timestamp) {
+  user.password = text(kPassword);
+  user.username = text(kUsername);
+  user.email = text(kEmail);
+  user.first_name = text(kFirstName);
+  user.last_name = text(kLastName);
+  user.is_active = flag(kIsActive, true);
+  user.is_staff = flag(kIsStaff, false);
+  user.is_superuser = flag(kIsSuperuser, false);
+  user.date_joined = timestamp(kDateJoined);
+  user.last_login = timestamp(kLastLogin);
+}
+
 DjangoUser csv_user(const std::vector<std::string>& fields, const ColumnPositions& positions, int line) {
   auto fail = [line](Column column, const std::string& problem) {
     return ImportError("line " + std::to_string(line) + ", column \"" + kColumnNames[column] + "\": " + problem);
@@ -267,16 +282,7 @@ DjangoUser csv_user(const std::vector<std::string>& fields, const ColumnPosition
   auto parsed_id = parse_id(id);
   if (!parsed_id) throw fail(kId, "not an integer: " + shown(id));
   user.id = *parsed_id;
-  user.password = text(kPassword);
-  user.username = text(kUsername);
-  user.email = text(kEmail);
-  user.first_name = text(kFirstName);
-  user.last_name = text(kLastName);
-  user.is_active = flag(kIsActive, true);
-  user.is_staff = flag(kIsStaff, false);
-  user.is_superuser = flag(kIsSuperuser, false);
-  user.date_joined = timestamp(kDateJoined);
-  user.last_login = timestamp(kLastLogin);
+  fill_columns(user, text, flag, timestamp);
   return user;
 }
 
@@ -333,16 +339,7 @@ DjangoUser pg_user(const pqxx::row& row, const ColumnPositions& positions, const
     }
     return parsed;
   };
-  user.password = text(kPassword);
-  user.username = text(kUsername);
-  user.email = text(kEmail);
-  user.first_name = text(kFirstName);
-  user.last_name = text(kLastName);
-  user.is_active = flag(kIsActive, true);
-  user.is_staff = flag(kIsStaff, false);
-  user.is_superuser = flag(kIsSuperuser, false);
-  user.date_joined = timestamp(kDateJoined);
-  user.last_login = timestamp(kLastLogin);
+  fill_columns(user, text, flag, timestamp);
   return user;
 }
 

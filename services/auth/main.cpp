@@ -1,6 +1,7 @@
 #include "auth/admin_commands.hpp"
 #include "auth/auth_components.hpp"
 #include "auth/auth_config.hpp"
+#include "auth/housekeeping.hpp"
 #include "auth/schema.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
@@ -17,6 +18,7 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   // Background work; jthreads stop and join before the parts they use are destroyed.
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
   std::jthread revocation_sync([&parts](std::stop_token stop) { parts.revocations.run_resync(stop); });
+  std::jthread housekeeping([&parts](std::stop_token stop) { auth::run_housekeeping(parts.pool, stop); });
   common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
   return 0;
 }

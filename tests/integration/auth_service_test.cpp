@@ -1,4 +1,5 @@
 // The auth service behind a real gRPC server, on real PostgreSQL and Redis.
+#include "auth/housekeeping.hpp"
 #include "integration/auth_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -239,6 +240,26 @@ TEST_F(AuthServiceTest, WithoutRedisLogoutAndRefreshFallBackToPostgresAndResyncC
   redis_.command({"DEL", auth::RevocationStore::kSyncedMarker});
   back.resync();
   EXPECT_TRUE(redis_has_family_revocation(family_of(registered.tokens().refresh())));
+}
+
+TEST_F(AuthServiceTest, HousekeepingDeletesOnlyWhatHasExpired) {
+  auth::v1::RegisterResponse expired, live;
+  ASSERT_TRUE(register_user("old", "old@example.com", "pw-old-123", &expired).ok());
+  ASSERT_TRUE(register_user("new", "new@example.com", "pw-new-123", &live).ok());
+  ASSERT_TRUE(logout(expired.tokens().refresh(), expired.tokens().access()).ok());
+  ASSERT_TRUE(logout(live.tokens().refresh()).ok());
+  {
+    pqxx::connection c(database_.url());
+    pqxx::work tx(c);
+    auto old_id = std::to_string(expired.user().id());
+    tx.exec("UPDATE token_families SET expires_at = now() - interval '1 second' WHERE user_id = " + old_id);
+    tx.exec("UPDATE email_verifications SET expires_at = now() - interval '1 second' WHERE user_id = " + old_id);
+    tx.commit();
+  }
+  EXPECT_EQ(auth::purge_expired_rows(pool_), 2);  // a family (its refresh token goes with it), a verification
+  EXPECT_EQ(count("SELECT count(*) FROM token_families"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM email_verifications"), 1);
+  EXPECT_EQ(verify(live.tokens().access()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AuthServiceTest, MigrationsAreIdempotentAndSafeToRunConcurrently) {

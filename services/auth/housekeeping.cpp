@@ -1,0 +1,43 @@
+#include "auth/housekeeping.hpp"
+
+#include "common/log.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+namespace auth {
+
+std::int64_t purge_expired_rows(common::PgPool& pool) {
+  return pool.with_connection([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    std::int64_t deleted = 0;
+    for (const char* statement : {
+             "DELETE FROM revoked_tokens WHERE expires_at < now()",
+             "DELETE FROM token_families WHERE expires_at < now()",  // cascades to refresh_tokens
+             "DELETE FROM email_verifications WHERE expires_at < now()",
+             "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days' "
+             "OR failed_at < now() - interval '30 days'",
+         }) {
+      deleted += tx.exec(statement).affected_rows();
+    }
+    tx.commit();
+    return deleted;
+  });
+}
+
+void run_housekeeping(common::PgPool& pool, std::stop_token stop, std::chrono::seconds interval) {
+  std::mutex mutex;
+  std::condition_variable_any stopped;
+  while (!stop.stop_requested()) {
+    try {
+      auto deleted = purge_expired_rows(pool);
+      if (deleted > 0) common::log::info("expired rows purged", {{"rows", deleted}});
+    } catch (const std::exception& e) {
+      common::log::warn("purging expired rows failed", {{"error", e.what()}});
+    }
+    std::unique_lock lock(mutex);
+    stopped.wait_for(lock, stop, interval, [] { return false; });
+  }
+}
+
+}  // namespace auth
