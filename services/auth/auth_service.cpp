@@ -265,6 +265,8 @@ grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::Log
     } catch (const common::jwt::TokenError&) {
       return token_not_valid();
     }
+    // A legacy (simplejwt) token can name a user that was never imported: nothing to end.
+    if (!p_.users.find_by_id(refresh.user_id)) return token_not_valid();
     // The whole family: the session ends in every tab, access tokens included.
     auto revoked = p_.families.revoke(refresh, RevocationReason::kLogout);
     if (!revoked) return token_not_valid(kTokenRevoked);

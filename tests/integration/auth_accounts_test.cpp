@@ -317,6 +317,11 @@ TEST_F(AuthAccountsTest, HS256MigrationModeAcceptsSimplejwtTokensAndRotatesThemI
   auto forged = simplejwt_token("another-secret", {{"token_type", "refresh"}, {"exp", now + 3600},
                                                    {"jti", "aaaa"}, {"user_id", 900}});
   EXPECT_EQ(refresh(forged, nullptr, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // A legacy token of a user who was never imported is refused, not an error.
+  auto stranger = simplejwt_token(secret, {{"token_type", "refresh"}, {"exp", now + 3600},
+                                           {"jti", "bbbb"}, {"user_id", 12345}});
+  EXPECT_EQ(refresh(stranger, nullptr, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(logout(stranger, {}, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // Without migration mode, simplejwt tokens are refused.
   EXPECT_EQ(refresh(refresh_token).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
