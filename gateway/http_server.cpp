@@ -3,9 +3,11 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "gateway/auth_routes.hpp"
+#include "gateway/dashboard_routes.hpp"
 #include "gateway/post_routes.hpp"
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"
+#include "gateway/task_routes.hpp"
 
 #include <stdexcept>
 
@@ -42,6 +44,8 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
   add_probe_routes();
   add_auth_routes(router_, upstreams_);
   add_post_routes(router_, upstreams_);
+  add_task_routes(router_, upstreams_);
+  add_dashboard_routes(router_, upstreams_);
 
   // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
   server_.set_tcp_nodelay(true);

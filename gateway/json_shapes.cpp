@@ -24,4 +24,14 @@ nlohmann::json post_json(const content::v1::Post& post) {
           {"updated_at", iso8601(post.updated_at())}};
 }
 
+nlohmann::json task_json(const content::v1::Task& task) {
+  return {{"id", task.id()},
+          {"title", task.title()},
+          {"description", task.description()},
+          {"status", task.status()},
+          {"user", task.user_id()},
+          {"created_at", iso8601(task.created_at())},
+          {"updated_at", iso8601(task.updated_at())}};
+}
+
 }  // namespace gateway

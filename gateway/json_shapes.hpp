@@ -14,5 +14,6 @@ namespace gateway {
 std::string iso8601(const google::protobuf::Timestamp& timestamp);
 
 nlohmann::json post_json(const content::v1::Post& post);
+nlohmann::json task_json(const content::v1::Task& task);
 
 }  // namespace gateway

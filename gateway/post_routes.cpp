@@ -2,6 +2,7 @@
 
 #include "gateway/handler_support.hpp"
 #include "gateway/json_shapes.hpp"
+#include "gateway/pagination.hpp"
 
 namespace gateway {
 namespace {
@@ -38,6 +39,11 @@ void update_post(RequestContext& ctx, Upstreams& upstreams, bool partial) {
 void add_post_routes(Router& router, Upstreams& upstreams) {
   router.add("GET", "/api/posts/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
     content::v1::ListPostsRequest request;
+    auto page = requested_page(ctx.http);
+    if (page) {
+      request.set_limit(static_cast<std::int32_t>(page->limit));
+      request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page->offset, INT32_MAX)));
+    }
     content::v1::ListPostsResponse reply;
     if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
           return upstreams.content().ListPosts(c, request, &reply);
@@ -46,7 +52,7 @@ void add_post_routes(Router& router, Upstreams& upstreams) {
     }
     nlohmann::json posts = nlohmann::json::array();
     for (const auto& post : reply.posts()) posts.push_back(post_json(post));
-    send_json(ctx.response, 200, posts);
+    send_json(ctx.response, 200, page ? page_envelope(ctx.http, *page, reply.total_count(), std::move(posts)) : posts);
   });
 
   router.add("POST", "/api/posts/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {

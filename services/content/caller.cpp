@@ -15,7 +15,7 @@ std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContex
   }
   try {
     auto claims = tokens_.verify(*token);
-    return Caller{claims.user_id, claims.username};
+    return Caller{claims.user_id, claims.username, claims.email};
   } catch (const common::jwt::TokenError&) {
     status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,
                                         "Given token not valid for any token type", "token_not_valid");

@@ -13,6 +13,7 @@ namespace content {
 struct Caller {
   std::int64_t user_id = 0;
   std::string username;
+  std::string email;
 };
 
 // Authenticates every call from its "authorization: Bearer <access token>" metadata: the

@@ -1,9 +1,9 @@
 #include "content/content_service.hpp"
 
 #include "common/grpc_server.hpp"
-#include "content/post_rules.hpp"
-
 #include "common/proto_time.hpp"
+#include "content/post_rules.hpp"
+#include "content/task_rules.hpp"
 
 namespace content {
 namespace {
@@ -20,11 +20,45 @@ void fill_post(const PostRecord& record, v1::Post* post) {
 }
 
 template <class Request>
+std::optional<std::string> optional_text(bool present, const Request& value) {
+  return present ? std::optional<std::string>(value) : std::nullopt;
+}
+
+template <class Request>
 PostInput post_input(const Request& request) {
-  return normalize_post({
-      request.has_title() ? std::optional<std::string>(request.title()) : std::nullopt,
-      request.has_content() ? std::optional<std::string>(request.content()) : std::nullopt,
-  });
+  return normalize_post({optional_text(request.has_title(), request.title()),
+                         optional_text(request.has_content(), request.content())});
+}
+
+void fill_task(const TaskRecord& record, v1::Task* task) {
+  task->set_id(record.id);
+  task->set_user_id(record.user_id);
+  task->set_title(record.title);
+  task->set_description(record.description);
+  task->set_status(record.status);
+  *task->mutable_created_at() = to_timestamp(record.created_at);
+  *task->mutable_updated_at() = to_timestamp(record.updated_at);
+}
+
+template <class Request>
+TaskInput task_input(const Request& request) {
+  return normalize_task({optional_text(request.has_title(), request.title()),
+                         optional_text(request.has_description(), request.description()),
+                         optional_text(request.has_status(), request.status())});
+}
+
+// limit/offset of a list request; empty when both are acceptable.
+template <class Request>
+common::FieldErrors paging_errors(const Request& request) {
+  common::FieldErrors errors;
+  if (request.has_limit() && request.limit() < 0) errors["limit"].push_back("Must not be negative.");
+  if (request.offset() < 0) errors["offset"].push_back("Must not be negative.");
+  return errors;
+}
+
+template <class Request>
+std::optional<std::int64_t> limit_of(const Request& request) {
+  return request.has_limit() ? std::optional<std::int64_t>(request.limit()) : std::nullopt;
 }
 
 }  // namespace
@@ -65,12 +99,9 @@ grpc::Status ContentServiceImpl::GetPost(grpc::ServerContext* context, const v1:
 grpc::Status ContentServiceImpl::ListPosts(grpc::ServerContext* context, const v1::ListPostsRequest* request,
                                            v1::ListPostsResponse* response) {
   return authenticated(context, "content.ListPosts", [&](const Caller& caller) {
-    common::FieldErrors errors;
-    if (request->has_limit() && request->limit() < 0) errors["limit"].push_back("Must not be negative.");
-    if (request->offset() < 0) errors["offset"].push_back("Must not be negative.");
+    auto errors = paging_errors(*request);
     if (!errors.empty()) return common::invalid_argument(errors);
-    auto limit = request->has_limit() ? std::optional<std::int64_t>(request->limit()) : std::nullopt;
-    auto page = posts_.list(caller.user_id, limit, request->offset());
+    auto page = posts_.list(caller.user_id, limit_of(*request), request->offset());
     for (const auto& post : page.posts) fill_post(post, response->add_posts());
     response->set_total_count(page.total_count);
     return grpc::Status::OK;
@@ -100,6 +131,82 @@ grpc::Status ContentServiceImpl::DeletePost(grpc::ServerContext* context,
                                             v1::DeletePostResponse*) {
   return authenticated(context, "content.DeletePost", [&](const Caller& caller) {
     if (!posts_.remove(caller.user_id, request->id())) return common::not_found();
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::CreateTask(grpc::ServerContext* context,
+                                            const v1::CreateTaskRequest* request,
+                                            v1::CreateTaskResponse* response) {
+  return authenticated(context, "content.CreateTask", [&](const Caller& caller) {
+    auto input = task_input(*request);
+    auto errors = validate_task(input, false);
+    if (!errors.empty()) return common::invalid_argument(errors);
+    fill_task(tasks_.create(caller.user_id, input), response->mutable_task());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::GetTask(grpc::ServerContext* context, const v1::GetTaskRequest* request,
+                                         v1::GetTaskResponse* response) {
+  return authenticated(context, "content.GetTask", [&](const Caller& caller) {
+    auto task = tasks_.get(caller.user_id, request->id());
+    if (!task) return common::not_found();
+    fill_task(*task, response->mutable_task());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
+                                           v1::ListTasksResponse* response) {
+  return authenticated(context, "content.ListTasks", [&](const Caller& caller) {
+    auto errors = paging_errors(*request);
+    if (!errors.empty()) return common::invalid_argument(errors);
+    auto page = tasks_.list(caller.user_id, limit_of(*request), request->offset());
+    for (const auto& task : page.tasks) fill_task(task, response->add_tasks());
+    response->set_total_count(page.total_count);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::UpdateTask(grpc::ServerContext* context,
+                                            const v1::UpdateTaskRequest* request,
+                                            v1::UpdateTaskResponse* response) {
+  return authenticated(context, "content.UpdateTask", [&](const Caller& caller) {
+    auto input = task_input(*request);
+    auto errors = validate_task(input, request->partial());
+    if (!errors.empty()) {
+      // DRF looks the object up before validating: a missing object is 404, not 400.
+      if (!tasks_.get(caller.user_id, request->id())) return common::not_found();
+      return common::invalid_argument(errors);
+    }
+    auto task = tasks_.update(caller.user_id, request->id(), input);
+    if (!task) return common::not_found();
+    fill_task(*task, response->mutable_task());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::DeleteTask(grpc::ServerContext* context,
+                                            const v1::DeleteTaskRequest* request,
+                                            v1::DeleteTaskResponse*) {
+  return authenticated(context, "content.DeleteTask", [&](const Caller& caller) {
+    if (!tasks_.remove(caller.user_id, request->id())) return common::not_found();
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ContentServiceImpl::GetDashboard(grpc::ServerContext* context,
+                                              const v1::GetDashboardRequest* request,
+                                              v1::GetDashboardResponse* response) {
+  return authenticated(context, "content.GetDashboard", [&](const Caller& caller) {
+    // Seed 002's exact sentences, addressed by username (an email-only account: its email).
+    const std::string& name = caller.username.empty() ? caller.email : caller.username;
+    if (!request->has_text()) {
+      response->set_response("Hey " + name + ", You are seeing a GET response");
+    } else {
+      response->set_response("Hey " + name + ", your text is " + request->text());
+    }
     return grpc::Status::OK;
   });
 }

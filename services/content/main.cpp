@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
   common::ShutdownSignal shutdown;
-  common::Env env("content-service", "gRPC service for posts, owned by users");
+  common::Env env("content-service", "gRPC service for posts, to-do tasks and the dashboard, owned by users");
   auto config = content::ContentConfig::from_env(env);
   if (common::Env::help_requested(argc, argv)) {
     env.print_help(std::cout);
@@ -31,9 +31,13 @@ int main(int argc, char** argv) {
       int applied = common::apply_migrations(connection, "content", content::migrations());
       common::log::info("migrations applied", {{"count", applied}});
     }
-    common::PgPool pool(config.database_url, config.database_pool_size, content::PostStore::prepare);
+    common::PgPool pool(config.database_url, config.database_pool_size, [](pqxx::connection& c) {
+      content::PostStore::prepare(c);
+      content::TaskStore::prepare(c);
+    });
     content::PostStore posts(pool);
-    content::ContentServiceImpl service(posts, authenticator);
+    content::TaskStore tasks(pool);
+    content::ContentServiceImpl service(posts, tasks, authenticator);
     common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown);
     return 0;
   } catch (const std::exception& e) {

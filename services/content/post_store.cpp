@@ -1,16 +1,13 @@
 #include "content/post_store.hpp"
 
+#include "content/row_time.hpp"
+
 namespace content {
 namespace {
 
 constexpr const char* kColumns =
     "id, user_id, title, content, EXTRACT(EPOCH FROM created_at)::float8, "
     "EXTRACT(EPOCH FROM updated_at)::float8";
-
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5))));
-}
 
 PostRecord to_post(const pqxx::row& row) {
   PostRecord post;

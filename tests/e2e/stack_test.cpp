@@ -260,6 +260,87 @@ TEST_F(StackTest, ProbesAnswer) {
   EXPECT_EQ(ready.body["content"], true);
 }
 
+TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
+  ASSERT_EQ(send("POST", "/tasks/register/", {{"username", "jigyasnh"}, {"password", "securepassword123"}}).status, 201);
+  auto tokens = send("POST", "/api/token/", {{"username", "jigyasnh"}, {"password", "securepassword123"}});
+  ASSERT_EQ(tokens.status, 200);
+  std::string access = tokens.body["access"];
+
+  auto created = send("POST", "/tasks/create/", {{"title", "Buy Groceries"}, {"description", "blah, Eggs, Bread"}}, access);
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  EXPECT_EQ(created.body["title"], "Buy Groceries");
+  EXPECT_EQ(created.body["description"], "blah, Eggs, Bread");
+  EXPECT_EQ(created.body["status"], "pending");
+  std::string item = "/tasks/" + std::to_string(created.body["id"].get<int>()) + "/";
+
+  auto listed = send("GET", "/tasks/", nullptr, access);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_TRUE(listed.body.is_array());
+  EXPECT_EQ(listed.body.size(), 1u);
+  EXPECT_EQ(send("GET", item, nullptr, access).body["id"], created.body["id"]);
+
+  auto updated = send("PUT", item + "update/", {{"status", "completed"}}, access);
+  ASSERT_EQ(updated.status, 200) << updated.body.dump();
+  EXPECT_EQ(updated.body["status"], "completed");
+  EXPECT_EQ(updated.body["title"], "Buy Groceries");
+  auto bad = send("PUT", item + "update/", {{"status", "done"}}, access);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body, json({{"status", {"\"done\" is not a valid choice."}}}));
+
+  EXPECT_EQ(send("DELETE", item + "delete/", nullptr, access).status, 204);
+  EXPECT_EQ(send("GET", item, nullptr, access).status, 404);
+  EXPECT_EQ(send("GET", "/tasks/", nullptr).status, 401);
+}
+
+TEST_F(StackTest, CanonicalTaskRoutesKeepTasksPrivateAndPageOnRequest) {
+  auto owner = register_and_login("tasks-owner@example.com", "Owner-pass-123");
+  auto other = register_and_login("tasks-other@example.com", "Other-pass-123");
+  std::string access = owner["token"]["access"];
+  std::vector<int> ids;
+  for (const char* title : {"one", "two", "three"}) {
+    auto created = send("POST", "/api/tasks/", {{"title", title}, {"status", "in-progress"}}, access);
+    ASSERT_EQ(created.status, 201) << created.body.dump();
+    ids.push_back(created.body["id"]);
+  }
+  std::string item = "/api/tasks/" + std::to_string(ids[0]) + "/";
+  std::string intruder = other["token"]["access"];
+  EXPECT_EQ(send("GET", item, nullptr, intruder).status, 404);
+  EXPECT_EQ(send("PATCH", item, {{"title", "mine now"}}, intruder).status, 404);
+  EXPECT_EQ(send("DELETE", item, nullptr, intruder).status, 404);
+  EXPECT_EQ(send("GET", "/api/tasks/", nullptr, intruder).body, json::array());
+  EXPECT_EQ(send("GET", item, nullptr, access).body["title"], "one");
+
+  auto page = send("GET", "/api/tasks/?limit=2&offset=1", nullptr, access);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body["count"], 3);
+  ASSERT_EQ(page.body["results"].size(), 2u);
+  EXPECT_EQ(page.body["results"][0]["id"], ids[1]);
+  EXPECT_TRUE(page.body["next"].is_null());
+  EXPECT_TRUE(page.body["previous"].get<std::string>().ends_with("/api/tasks/?limit=2"));
+  auto posts_page = send("GET", "/api/posts/?limit=5", nullptr, access);
+  EXPECT_EQ(posts_page.body["count"], 0);
+
+  auto put = send("PUT", item, {{"title", "one, again"}, {"description", "d"}, {"status", "completed"}}, access);
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  EXPECT_EQ(put.body["description"], "d");
+  EXPECT_EQ(send("PUT", item, {{"status", "pending"}}, access).body,
+            json({{"title", {"This field is required."}}}));
+}
+
+TEST_F(StackTest, SeedTwoDashboardGreetsTheUserByName) {
+  ASSERT_EQ(send("POST", "/api/register/", {{"username", "dash"}, {"password", "Dash-pass-123"}}).status, 201);
+  auto tokens = send("POST", "/api/token/", {{"username", "dash"}, {"password", "Dash-pass-123"}});
+  std::string access = tokens.body["access"];
+  auto got = send("GET", "/api/dashboard/", nullptr, access);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, json({{"response", "Hey dash, You are seeing a GET response"}}));
+  auto posted = send("POST", "/api/dashboard/", {{"text", "This is my Text"}}, access);
+  ASSERT_EQ(posted.status, 200);
+  EXPECT_EQ(posted.body, json({{"response", "Hey dash, your text is This is my Text"}}));
+  EXPECT_EQ(send("POST", "/api/dashboard/", json::object(), access).body, json({{"text", {"This field is required."}}}));
+  EXPECT_EQ(send("GET", "/api/dashboard/").status, 401);
+}
+
 // Runs last in this file: stops the stack and checks each binary exits cleanly on SIGTERM.
 TEST_F(StackTest, ZzzEveryBinaryStopsCleanlyOnSigterm) {
   EXPECT_EQ(stack_->gateway_->terminate(), 0) << stack_->logs();

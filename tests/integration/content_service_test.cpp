@@ -19,14 +19,19 @@ class ContentServiceTest : public ::testing::Test {
       : database_("content_it"),
         key_file_(test_support::write_signing_key(keys_.path())),
         issuer_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
-        pool_(database_.url(), 4, content::PostStore::prepare),
+        pool_(database_.url(), 4,
+              [](pqxx::connection& c) {
+                content::PostStore::prepare(c);
+                content::TaskStore::prepare(c);
+              }),
         posts_(pool_),
+        tasks_(pool_),
         verifier_({common::jwt::KeySet::from_pem_files({key_file_}),
                    {},
                    {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), "access"}},
                   &revoked_),
         authenticator_(verifier_),
-        service_(posts_, authenticator_),
+        service_(posts_, tasks_, authenticator_),
         server_(&service_),
         stub_(content::v1::ContentService::NewStub(server_.channel())) {
     pqxx::connection c(database_.url());
@@ -103,6 +108,7 @@ class ContentServiceTest : public ::testing::Test {
   auth::TokenIssuer issuer_;
   common::PgPool pool_;
   content::PostStore posts_;
+  content::TaskStore tasks_;
   common::RevocationSet revoked_;
   common::TokenVerifier verifier_;
   content::CallerAuthenticator authenticator_;
@@ -235,6 +241,97 @@ TEST_F(ContentServiceTest, CallsWithoutAValidAccessTokenAreUnauthenticated) {
   EXPECT_EQ(stub_->CreatePost(call_context(forged.access.token).get(), create_request, &created).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(post_count(), 0);
+}
+
+// --- tasks and the dashboard ------------------------------------------------------------------
+
+content::v1::CreateTaskRequest new_task(const std::optional<std::string>& title,
+                                        const std::optional<std::string>& description = std::nullopt,
+                                        const std::optional<std::string>& status = std::nullopt) {
+  content::v1::CreateTaskRequest request;
+  if (title) request.set_title(*title);
+  if (description) request.set_description(*description);
+  if (status) request.set_status(*status);
+  return request;
+}
+
+TEST_F(ContentServiceTest, TasksDefaultToPendingAndUpdateOnlyWhatIsGiven) {
+  content::v1::CreateTaskResponse created;
+  ASSERT_TRUE(stub_->CreateTask(call_context(alice_.access.token).get(), new_task("  Buy Groceries "), &created).ok());
+  EXPECT_EQ(created.task().title(), "Buy Groceries");
+  EXPECT_EQ(created.task().description(), "");
+  EXPECT_EQ(created.task().status(), "pending");
+  EXPECT_EQ(created.task().user_id(), 1);
+
+  content::v1::UpdateTaskRequest only_status;
+  only_status.set_id(created.task().id());
+  only_status.set_status("in-progress");
+  only_status.set_partial(true);
+  content::v1::UpdateTaskResponse updated;
+  ASSERT_TRUE(stub_->UpdateTask(call_context(alice_.access.token).get(), only_status, &updated).ok());
+  EXPECT_EQ(updated.task().status(), "in-progress");
+  EXPECT_EQ(updated.task().title(), "Buy Groceries");
+
+  content::v1::UpdateTaskRequest put_without_title = only_status;
+  put_without_title.set_partial(false);
+  auto refused = stub_->UpdateTask(call_context(alice_.access.token).get(), put_without_title, &updated);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(common::parse_status_details(refused).field_errors.at("title").at(0), "This field is required.");
+
+  content::v1::ListTasksResponse listed;
+  ASSERT_TRUE(stub_->ListTasks(call_context(alice_.access.token).get(), {}, &listed).ok());
+  ASSERT_EQ(listed.tasks_size(), 1);
+  EXPECT_EQ(listed.tasks(0).status(), "in-progress");
+}
+
+TEST_F(ContentServiceTest, InvalidTasksAreRefusedWithEveryFieldErrorAndStoreNothing) {
+  content::v1::CreateTaskResponse created;
+  auto status = stub_->CreateTask(call_context(alice_.access.token).get(),
+                                  new_task(std::string(256, 'x'), "fine", "done"), &created);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto errors = common::parse_status_details(status).field_errors;
+  EXPECT_EQ(errors.at("title").at(0), "Ensure this field has no more than 255 characters.");
+  EXPECT_EQ(errors.at("status").at(0), "\"done\" is not a valid choice.");
+  EXPECT_EQ(stub_->CreateTask(call_context(alice_.access.token).get(), new_task(std::nullopt), &created).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  pqxx::connection c(database_.url());
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM tasks")[0].as<int>(), 0);
+}
+
+TEST_F(ContentServiceTest, AnotherUsersTaskIsNotFoundAndStaysUnchanged) {
+  content::v1::CreateTaskResponse created;
+  ASSERT_TRUE(stub_->CreateTask(call_context(alice_.access.token).get(), new_task("mine", "", "completed"), &created).ok());
+  content::v1::GetTaskRequest get;
+  get.set_id(created.task().id());
+  content::v1::GetTaskResponse got;
+  EXPECT_EQ(stub_->GetTask(call_context(bob_.access.token).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  content::v1::UpdateTaskRequest update;
+  update.set_id(created.task().id());
+  update.set_title("stolen");
+  update.set_status("bogus");
+  content::v1::UpdateTaskResponse updated;
+  EXPECT_EQ(stub_->UpdateTask(call_context(bob_.access.token).get(), update, &updated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  content::v1::DeleteTaskRequest remove;
+  remove.set_id(created.task().id());
+  content::v1::DeleteTaskResponse removed;
+  EXPECT_EQ(stub_->DeleteTask(call_context(bob_.access.token).get(), remove, &removed).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(stub_->GetTask(call_context(alice_.access.token).get(), get, &got).ok());
+  EXPECT_EQ(got.task().title(), "mine");
+  EXPECT_EQ(got.task().status(), "completed");
+}
+
+TEST_F(ContentServiceTest, DashboardGreetsTheCallerBySeedTwosSentences) {
+  content::v1::GetDashboardResponse reply;
+  ASSERT_TRUE(stub_->GetDashboard(call_context(alice_.access.token).get(), {}, &reply).ok());
+  EXPECT_EQ(reply.response(), "Hey alice, You are seeing a GET response");
+  content::v1::GetDashboardRequest with_text;
+  with_text.set_text("This is my Text");
+  ASSERT_TRUE(stub_->GetDashboard(call_context(bob_.access.token).get(), with_text, &reply).ok());
+  EXPECT_EQ(reply.response(), "Hey bob, your text is This is my Text");
+  EXPECT_EQ(stub_->GetDashboard(call_context().get(), {}, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace

@@ -1,0 +1,44 @@
+#include "gateway/pagination.hpp"
+
+#include <charconv>
+#include <string>
+
+namespace gateway {
+namespace {
+
+std::optional<std::int64_t> non_negative(const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+std::string link(const httplib::Request& request, std::int64_t limit, std::int64_t offset) {
+  std::string host = request.get_header_value("Host");
+  std::string url = "http://" + (host.empty() ? std::string("localhost") : host) + request.path +
+                    "?limit=" + std::to_string(limit);
+  // DRF leaves offset out of the link to the first page.
+  if (offset > 0) url += "&offset=" + std::to_string(offset);
+  return url;
+}
+
+}  // namespace
+
+std::optional<PageRequest> requested_page(const httplib::Request& request) {
+  if (!request.has_param("limit")) return std::nullopt;
+  auto limit = non_negative(request.get_param_value("limit"));
+  if (!limit || *limit == 0) return std::nullopt;
+  auto offset = request.has_param("offset") ? non_negative(request.get_param_value("offset")) : std::nullopt;
+  return PageRequest{std::min(*limit, kMaxPageSize), offset.value_or(0)};
+}
+
+nlohmann::json page_envelope(const httplib::Request& request, const PageRequest& page, std::int64_t count,
+                             nlohmann::json results) {
+  nlohmann::json next = nullptr;
+  nlohmann::json previous = nullptr;
+  if (page.offset + page.limit < count) next = link(request, page.limit, page.offset + page.limit);
+  if (page.offset > 0) previous = link(request, page.limit, std::max<std::int64_t>(0, page.offset - page.limit));
+  return {{"count", count}, {"next", next}, {"previous", previous}, {"results", std::move(results)}};
+}
+
+}  // namespace gateway

@@ -1,0 +1,42 @@
+#include "gateway/pagination.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+httplib::Request request(const std::map<std::string, std::string>& params) {
+  httplib::Request r;
+  r.path = "/api/posts/";
+  r.headers.emplace("Host", "api.example:8080");
+  for (const auto& [name, value] : params) r.params.emplace(name, value);
+  return r;
+}
+
+TEST(Pagination, APageIsAskedForOnlyWithAPositiveIntegerLimit) {
+  EXPECT_FALSE(gateway::requested_page(request({})));
+  EXPECT_FALSE(gateway::requested_page(request({{"offset", "5"}})));
+  EXPECT_FALSE(gateway::requested_page(request({{"limit", "0"}})));
+  EXPECT_FALSE(gateway::requested_page(request({{"limit", "ten"}})));
+  EXPECT_FALSE(gateway::requested_page(request({{"limit", "-1"}})));
+  auto page = gateway::requested_page(request({{"limit", "10"}, {"offset", "junk"}}));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->limit, 10);
+  EXPECT_EQ(page->offset, 0);
+  EXPECT_EQ(gateway::requested_page(request({{"limit", "999999"}}))->limit, gateway::kMaxPageSize);
+}
+
+TEST(Pagination, EnvelopeLinksLikeDrfsLimitOffsetPagination) {
+  auto r = request({{"limit", "2"}, {"offset", "2"}});
+  auto middle = gateway::page_envelope(r, {2, 2}, 5, nlohmann::json::array({1, 2}));
+  EXPECT_EQ(middle["count"], 5);
+  EXPECT_EQ(middle["next"], "http://api.example:8080/api/posts/?limit=2&offset=4");
+  EXPECT_EQ(middle["previous"], "http://api.example:8080/api/posts/?limit=2");
+  EXPECT_EQ(middle["results"], nlohmann::json::array({1, 2}));
+  auto first = gateway::page_envelope(r, {2, 0}, 5, nlohmann::json::array());
+  EXPECT_TRUE(first["previous"].is_null());
+  auto last = gateway::page_envelope(r, {2, 4}, 5, nlohmann::json::array());
+  EXPECT_TRUE(last["next"].is_null());
+  EXPECT_EQ(last["previous"], "http://api.example:8080/api/posts/?limit=2&offset=2");
+}
+
+}  // namespace
