@@ -93,6 +93,13 @@ bool logout(RequestContext& ctx, Upstreams& upstreams, const char* field) {
   });
 }
 
+// Seed 004's answer to register and login: the user and, when issued, the tokens.
+nlohmann::json seed_four_json(const auth::v1::User& user, const auth::v1::TokenPair* tokens) {
+  nlohmann::json body = {{"id", user.id()}, {"email", user.email()}, {"name", user.name()}};
+  if (tokens) body["tokens"] = {{"refresh", tokens->refresh()}, {"access", tokens->access()}};
+  return body;
+}
+
 nlohmann::json user_json(const auth::v1::User& user) {
   return {{"id", user.id()},
           {"username", user.username()},
@@ -181,6 +188,26 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
     if (logout(ctx, upstreams, "refresh_token")) {
       send_json(ctx.response, 200, {{"message", "Successfully logged out."}});
     }
+  });
+
+  // Seed 004 (a browser client with cookies and CSRF).
+  router.add("POST", "/auth/register", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    auth::v1::RegisterResponse reply;
+    if (!register_user(ctx, upstreams, {"name", "email", "password"}, reply)) return;
+    send_json(ctx.response, 201, seed_four_json(reply.user(), reply.has_tokens() ? &reply.tokens() : nullptr));
+  });
+
+  router.add("POST", "/auth/login", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    // Its client sends name and email; the email identifies the account, a name alone is
+    // taken as the username.
+    if (!ctx.body.contains("email") && ctx.body.contains("name")) ctx.body["username"] = ctx.body["name"];
+    LoginResponse reply;
+    if (!login(ctx, upstreams, reply)) return;
+    send_json(ctx.response, 200, seed_four_json(reply.user(), &reply.tokens()));
+  });
+
+  router.add("POST", "/auth/logout", Access::kPublic, [&upstreams](RequestContext& ctx) {
+    if (logout(ctx, upstreams, "refresh")) send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
   });
 
   router.add("GET", "/api/me/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {

@@ -19,6 +19,10 @@ GatewayConfig GatewayConfig::from_env(common::Env& env) {
       env.text("CONTENT_SERVICE_TARGET", "127.0.0.1:50052", "gRPC target of the content service");
   c.upstream_timeout = std::chrono::milliseconds(
       env.integer("GATEWAY_UPSTREAM_TIMEOUT_MS", 5000, "deadline of every gRPC call", 1, 600000));
+  c.cors_origins = env.list("GATEWAY_CORS_ORIGINS", "http://localhost:3000,http://localhost:5173",
+                            "browser origins allowed to call the API with credentials (CORS)");
+  c.cors_max_age = std::chrono::seconds(
+      env.integer("GATEWAY_CORS_MAX_AGE_SECONDS", 600, "how long browsers may cache a preflight answer", 0, 86400));
   c.tokens = common::verifier_config_from_env(env);
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;

@@ -19,6 +19,8 @@ struct GatewayConfig {
   std::string auth_target;
   std::string content_target;
   std::chrono::milliseconds upstream_timeout{5000};
+  std::vector<std::string> cors_origins;
+  std::chrono::seconds cors_max_age{600};
   common::VerifierConfig tokens;
   std::string log_level;
 

@@ -40,7 +40,8 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens)
-    : config_(config), upstreams_(upstreams), tokens_(tokens) {
+    : config_(config), upstreams_(upstreams), tokens_(tokens),
+      browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())) {
   add_probe_routes();
   add_auth_routes(router_, upstreams_);
   add_post_routes(router_, upstreams_);
@@ -106,6 +107,12 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
 void HttpServer::add_probe_routes() {
   router_.add("GET", "/healthz", Access::kPublic,
               [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
+  // Seed 004's client fetches this first; its cookie and header protect later requests.
+  router_.add("GET", "/auth/csrf/", Access::kPublic, [](RequestContext& ctx) {
+    auto [token, cookie] = BrowserSecurity::new_csrf_cookie();
+    ctx.response.set_header("Set-Cookie", cookie);
+    send_json(ctx.response, 200, {{"csrfToken", token}});
+  });
   router_.add("GET", "/readyz", Access::kPublic, [this](RequestContext& ctx) {
     auto ready = upstreams_.check(std::chrono::milliseconds(1000));
     // Before the first load of the revocation set, a logged-out token would pass here.
@@ -123,16 +130,20 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
   RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request), {}, {}};
   response.set_header("X-Request-Id", ctx.request_id);
 
+  browser_.add_cors_headers(request, response);
+
   auto match = router_.match(request.method, request.path);
   if (match.route == nullptr) {
     if (match.allowed.empty()) return send_detail(response, 404, "Not found.");
     match.allowed.push_back("OPTIONS");
     response.set_header("Allow", join(match.allowed));
+    if (BrowserSecurity::is_preflight(request)) return browser_.answer_preflight(request, response, match.allowed);
     if (request.method == "OPTIONS") return send_json(response, 200, nlohmann::json::object());
     return send_detail(response, 405, "Method \"" + request.method + "\" not allowed.");
   }
   const Route& route = *match.route;
   t_route = route.pattern;
+  if (auto refusal = BrowserSecurity::csrf_refusal(request)) return send_detail(response, 403, *refusal);
   ctx.params = std::move(match.params);
 
   if (route.access == Access::kAuthenticated) {

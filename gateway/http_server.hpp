@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/access_tokens.hpp"
+#include "gateway/browser_security.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/router.hpp"
 #include "gateway/upstreams.hpp"
@@ -29,6 +30,7 @@ class HttpServer final {
   const GatewayConfig& config_;
   Upstreams& upstreams_;
   const common::AccessTokens& tokens_;
+  BrowserSecurity browser_;
   Router router_;
   httplib::Server server_;
 };

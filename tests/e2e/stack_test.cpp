@@ -341,6 +341,56 @@ TEST_F(StackTest, SeedTwoDashboardGreetsTheUserByName) {
   EXPECT_EQ(send("GET", "/api/dashboard/").status, 401);
 }
 
+TEST_F(StackTest, SeedFourBrowserFlowWithCorsCookiesAndCsrf) {
+  const std::string origin = "http://localhost:3000";
+  auto client = stack_->client();
+  auto preflight = client.Options("/auth/register", {{"Origin", origin}, {"Access-Control-Request-Method", "POST"},
+                                                      {"Access-Control-Request-Headers", "content-type,x-csrf-token"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), origin);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Credentials"), "true");
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  auto foreign = client.Options("/auth/register", {{"Origin", "https://evil.example"},
+                                                   {"Access-Control-Request-Method", "POST"}});
+  ASSERT_TRUE(foreign);
+  EXPECT_FALSE(foreign->has_header("Access-Control-Allow-Origin"));
+
+  auto csrf = client.Get("/auth/csrf/", {{"Origin", origin}});
+  ASSERT_TRUE(csrf);
+  ASSERT_EQ(csrf->status, 200);
+  std::string token = json::parse(csrf->body)["csrfToken"];
+  EXPECT_NE(csrf->get_header_value("Set-Cookie").find("csrftoken=" + token), std::string::npos);
+  httplib::Headers browser = {{"Origin", origin}, {"Cookie", "csrftoken=" + token}};
+
+  json user = {{"name", "soban"}, {"email", "msoban@example.com"}, {"password", "Soban-pass-2024"}};
+  auto forged = send("POST", "/auth/register", user, {}, browser);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(forged.body["detail"], "CSRF Failed: CSRF token missing.");
+  // The refused registration created nothing: the account does not exist.
+  EXPECT_EQ(send("POST", "/api/token/", {{"email", "msoban@example.com"}, {"password", "Soban-pass-2024"}}).status, 401);
+
+  auto with_token = browser;
+  with_token.emplace("X-CSRF-Token", token);
+  auto registered = send("POST", "/auth/register", user, {}, with_token);
+  ASSERT_EQ(registered.status, 201) << registered.body.dump();
+  EXPECT_EQ(registered.body["name"], "soban");
+  EXPECT_EQ(registered.body["email"], "msoban@example.com");
+  EXPECT_TRUE(registered.body["id"].is_number_integer());
+  EXPECT_TRUE(registered.body["tokens"]["access"].is_string());
+  EXPECT_EQ(registered.headers.find("Access-Control-Allow-Origin")->second, origin);
+
+  auto login = send("POST", "/auth/login", user, {}, with_token);
+  ASSERT_EQ(login.status, 200) << login.body.dump();
+  EXPECT_EQ(login.body["id"], registered.body["id"]);
+  std::string access = login.body["tokens"]["access"];
+  auto logout = send("POST", "/auth/logout", {{"refresh", login.body["tokens"]["refresh"]}}, access, with_token);
+  ASSERT_EQ(logout.status, 200) << logout.body.dump();
+  EXPECT_EQ(logout.body, json({{"message", "Successfully logged out"}}));
+  EXPECT_TRUE(test_support::wait_until(std::chrono::seconds(1),
+                                       [&] { return send("GET", "/api/me/", nullptr, access).status == 401; }));
+}
+
 // Runs last in this file: stops the stack and checks each binary exits cleanly on SIGTERM.
 TEST_F(StackTest, ZzzEveryBinaryStopsCleanlyOnSigterm) {
   EXPECT_EQ(stack_->gateway_->terminate(), 0) << stack_->logs();
