@@ -23,6 +23,10 @@ GatewayConfig GatewayConfig::from_env(common::Env& env) {
                             "browser origins allowed to call the API with credentials (CORS)");
   c.cors_max_age = std::chrono::seconds(
       env.integer("GATEWAY_CORS_MAX_AGE_SECONDS", 600, "how long browsers may cache a preflight answer", 0, 86400));
+  c.refresh_cookie = env.boolean("GATEWAY_REFRESH_COOKIE", false,
+                                 "cookie mode: login/refresh also set the refresh token as an HttpOnly cookie, "
+                                 "refresh/logout read it");
+  c.cookie_secure = env.boolean("GATEWAY_COOKIE_SECURE", true, "mark the refresh cookie Secure (HTTPS only)");
   c.tokens = common::verifier_config_from_env(env);
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;

@@ -21,6 +21,8 @@ struct GatewayConfig {
   std::chrono::milliseconds upstream_timeout{5000};
   std::vector<std::string> cors_origins;
   std::chrono::seconds cors_max_age{600};
+  bool refresh_cookie = false;
+  bool cookie_secure = true;
   common::VerifierConfig tokens;
   std::string log_level;
 

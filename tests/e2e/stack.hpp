@@ -27,14 +27,15 @@ struct Reply {
 
 class Stack {
  public:
-  // `auth_env` adds to (or overrides) the auth service's settings.
-  explicit Stack(const Env& auth_env = {})
+  // `auth_env` and `gateway_env` add to (or override) those binaries' settings.
+  explicit Stack(const Env& auth_env = {}, Env gateway_env = {})
       : auth_db_("e2e_auth"),
         content_db_("e2e_content"),
         key_file_(test_support::write_signing_key(dir_.path())),
         auth_port_(test_support::free_port()),
         content_port_(test_support::free_port()),
-        gateway_port_(test_support::free_port()) {
+        gateway_port_(test_support::free_port()),
+        gateway_env_(std::move(gateway_env)) {
     auth_env_ = merged({{"AUTH_LISTEN_ADDR", address(auth_port_)},
                         {"AUTH_DATABASE_URL", auth_db_.url()},
                         {"AUTH_REDIS_URL", redis_.url()},
@@ -67,13 +68,12 @@ class Stack {
   }
 
   std::unique_ptr<test_support::Process> start_gateway(int port, const std::string& name) const {
-    return std::make_unique<test_support::Process>(
-        bin("gateway"),
-        merged({{"GATEWAY_HOST", "127.0.0.1"},
-                {"GATEWAY_PORT", std::to_string(port)},
-                {"GATEWAY_MAX_BODY_BYTES", "4096"},
-                {"CONTENT_SERVICE_TARGET", address(content_port_)}}),
-        dir_.path() + "/" + name + ".log");
+    Env env = merged({{"GATEWAY_HOST", "127.0.0.1"},
+                      {"GATEWAY_PORT", std::to_string(port)},
+                      {"GATEWAY_MAX_BODY_BYTES", "4096"},
+                      {"CONTENT_SERVICE_TARGET", address(content_port_)}});
+    for (const auto& [key, value] : gateway_env_) env[key] = value;
+    return std::make_unique<test_support::Process>(bin("gateway"), env, dir_.path() + "/" + name + ".log");
   }
 
   // Runs an admin command of the auth binary to its end; returns its exit code.
@@ -152,6 +152,7 @@ class Stack {
   test_support::TestDatabase content_db_;
   std::string key_file_;
   int auth_port_, content_port_, gateway_port_;
+  Env gateway_env_;
   Env auth_env_;
   std::unique_ptr<test_support::Process> auth_, content_, gateway_;
 };
