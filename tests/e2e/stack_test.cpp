@@ -290,6 +290,16 @@ TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
   EXPECT_EQ(send("DELETE", item + "delete/", nullptr, access).status, 204);
   EXPECT_EQ(send("GET", item, nullptr, access).status, 404);
   EXPECT_EQ(send("GET", "/tasks/", nullptr).status, 401);
+
+  // The rest of seed 003's table: refresh, verify, logout.
+  auto refreshed = send("POST", "/api/token/refresh/", {{"refresh", tokens.body["refresh"]}});
+  ASSERT_EQ(refreshed.status, 200);
+  EXPECT_TRUE(refreshed.body["access"].is_string());
+  EXPECT_EQ(send("POST", "/api/token/verify/", {{"token", refreshed.body["access"]}}).status, 200);
+  auto out = send("POST", "/api/logout/", {{"refresh", refreshed.body["refresh"]}});
+  ASSERT_EQ(out.status, 200);
+  EXPECT_EQ(out.body, json({{"message", "Successfully logged out"}}));
+  EXPECT_EQ(send("POST", "/api/token/verify/", {{"token", refreshed.body["refresh"]}}).status, 401);
 }
 
 TEST_F(StackTest, CanonicalTaskRoutesKeepTasksPrivateAndPageOnRequest) {
