@@ -2,12 +2,9 @@
 
 #include "common/log.hpp"
 #include "common/text.hpp"
-#include "gateway/auth_routes.hpp"
-#include "gateway/dashboard_routes.hpp"
-#include "gateway/post_routes.hpp"
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"
-#include "gateway/task_routes.hpp"
+#include "gateway/routes.hpp"
 
 #include <stdexcept>
 
@@ -40,13 +37,9 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens)
-    : config_(config), upstreams_(upstreams), tokens_(tokens),
+    : config_(config), tokens_(tokens),
       browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())) {
-  add_probe_routes();
-  add_auth_routes(router_, upstreams_, {config_.refresh_cookie, config_.cookie_secure});
-  add_post_routes(router_, upstreams_);
-  add_task_routes(router_, upstreams_);
-  add_dashboard_routes(router_, upstreams_);
+  add_all_routes(router_, upstreams, tokens_, {config_.refresh_cookie, config_.cookie_secure});
 
   // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
   server_.set_tcp_nodelay(true);
@@ -101,28 +94,6 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
                                {"status", res.status},
                                {"latency_ms", static_cast<double>(micros) / 1000.0},
                                {"request_id", res.get_header_value("X-Request-Id")}});
-  });
-}
-
-void HttpServer::add_probe_routes() {
-  router_.add("GET", "/healthz", Access::kPublic,
-              [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
-  // Seed 004's client fetches this first; its cookie and header protect later requests.
-  router_.add("GET", "/auth/csrf/", Access::kPublic, [](RequestContext& ctx) {
-    auto [token, cookie] = BrowserSecurity::new_csrf_cookie();
-    ctx.response.set_header("Set-Cookie", cookie);
-    send_json(ctx.response, 200, {{"csrfToken", token}});
-  });
-  router_.add("GET", "/readyz", Access::kPublic, [this](RequestContext& ctx) {
-    auto ready = upstreams_.check(std::chrono::milliseconds(1000));
-    // Before the first load of the revocation set, a logged-out token would pass here.
-    bool revocations = tokens_.revocations_loaded();
-    bool ok = ready.auth && ready.content && revocations;
-    send_json(ctx.response, ok ? 200 : 503,
-              {{"status", ok ? "ready" : "not ready"},
-               {"auth", ready.auth},
-               {"content", ready.content},
-               {"revocations", revocations}});
   });
 }
 

@@ -25,10 +25,8 @@ class HttpServer final {
 
  private:
   void dispatch(const httplib::Request& request, httplib::Response& response);
-  void add_probe_routes();
 
   const GatewayConfig& config_;
-  Upstreams& upstreams_;
   const common::AccessTokens& tokens_;
   BrowserSecurity browser_;
   Router router_;

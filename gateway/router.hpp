@@ -48,6 +48,9 @@ class Router final {
   // HEAD matches GET routes.
   Match match(const std::string& method, const std::string& path) const;
 
+  // Every row, in the order added (the OpenAPI test compares them with the document).
+  const std::vector<Route>& routes() const { return routes_; }
+
  private:
   std::vector<Route> routes_;
 };

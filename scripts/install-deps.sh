@@ -30,7 +30,14 @@ PACKAGES=(
     curl
     openssl
     procps
+    python3-yaml
 )
+
+# Node.js runs the OpenAPI linter (scripts/lint-openapi.sh). A NodeSource nodejs ships its own
+# npm and conflicts with Debian's npm package, so Debian's pair is wanted only without an npm.
+if ! command -v npm >/dev/null 2>&1; then
+    PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the project and runs every test (unit + integration) with CTest
-# against throwaway PostgreSQL and Redis servers on free ports.
+# Builds the project and runs every test (unit, integration, end-to-end, the OpenAPI lint)
+# with CTest against throwaway PostgreSQL and Redis servers on free ports.
 #
 # Environment:
 #   BUILD_DIR   build directory, relative to the repo root (default: build)
@@ -27,6 +27,8 @@ log() {
 
 "$REPO_ROOT/scripts/build.sh"
 BUILD_ABS=$(cd "$BUILD_DIR" && pwd -P)
+# The OpenAPI linter (test lint.openapi), from npm when tools/node_modules is missing or stale.
+"$REPO_ROOT/scripts/lint-openapi.sh" --install-only
 
 TMP_DIR=""
 PG_STARTED=0

@@ -260,6 +260,26 @@ TEST_F(StackTest, ProbesAnswer) {
   EXPECT_EQ(ready.body["content"], true);
 }
 
+TEST_F(StackTest, TheApiDocumentAndItsPageAreServed) {
+  auto client = stack_->client();
+  auto yaml = client.Get("/api/openapi.yaml");
+  ASSERT_TRUE(yaml);
+  EXPECT_EQ(yaml->status, 200);
+  EXPECT_EQ(yaml->get_header_value("Content-Type"), "application/yaml");
+  EXPECT_EQ(yaml->body.rfind("openapi: 3.1", 0), 0u);
+
+  auto document = send("GET", "/api/openapi.json");
+  EXPECT_EQ(document.status, 200);
+  EXPECT_TRUE(document.body["paths"].contains("/api/docs/"));
+
+  auto page = client.Get("/api/docs");  // the trailing slash is optional here too
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0), 0u);
+  EXPECT_NE(page->body.find("fetch(\"/api/openapi.json\")"), std::string::npos);
+}
+
 TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
   ASSERT_EQ(send("POST", "/tasks/register/", {{"username", "jigyasnh"}, {"password", "securepassword123"}}).status, 201);
   auto tokens = send("POST", "/api/token/", {{"username", "jigyasnh"}, {"password", "securepassword123"}});

@@ -1,0 +1,30 @@
+#include "gateway/probe_routes.hpp"
+
+#include "gateway/browser_security.hpp"
+#include "gateway/responses.hpp"
+
+namespace gateway {
+
+void add_probe_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens) {
+  router.add("GET", "/healthz", Access::kPublic,
+             [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
+  // Seed 004's client fetches this first; its cookie and header protect later requests.
+  router.add("GET", "/auth/csrf/", Access::kPublic, [](RequestContext& ctx) {
+    auto [token, cookie] = BrowserSecurity::new_csrf_cookie();
+    ctx.response.set_header("Set-Cookie", cookie);
+    send_json(ctx.response, 200, {{"csrfToken", token}});
+  });
+  router.add("GET", "/readyz", Access::kPublic, [&upstreams, &tokens](RequestContext& ctx) {
+    auto ready = upstreams.check(std::chrono::milliseconds(1000));
+    // Before the first load of the revocation set, a logged-out token would pass here.
+    bool revocations = tokens.revocations_loaded();
+    bool ok = ready.auth && ready.content && revocations;
+    send_json(ctx.response, ok ? 200 : 503,
+              {{"status", ok ? "ready" : "not ready"},
+               {"auth", ready.auth},
+               {"content", ready.content},
+               {"revocations", revocations}});
+  });
+}
+
+}  // namespace gateway
