@@ -1,6 +1,7 @@
 #include "gateway/auth_routes.hpp"
 
 #include "common/jwks_client.hpp"
+#include "gateway/browser_security.hpp"
 #include "gateway/handler_support.hpp"
 #include "gateway/json_shapes.hpp"
 
@@ -93,6 +94,28 @@ bool logout(RequestContext& ctx, Upstreams& upstreams, const char* field) {
   });
 }
 
+constexpr const char* kRefreshCookie = "refresh_token";
+
+void set_refresh_cookie(RequestContext& ctx, const RefreshCookieConfig& cookie, const std::string& token,
+                        std::chrono::seconds max_age) {
+  if (!cookie.enabled) return;
+  // HttpOnly: page scripts (and whatever is injected into them) never see the refresh token.
+  ctx.response.set_header("Set-Cookie", std::string(kRefreshCookie) + "=" + token +
+                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                            std::to_string(max_age.count()) + (cookie.secure ? "; Secure" : ""));
+}
+
+void set_refresh_cookie(RequestContext& ctx, const RefreshCookieConfig& cookie, const std::string& token) {
+  set_refresh_cookie(ctx, cookie, token, cookie.max_age);
+}
+
+// A body without `refresh` takes the token from the cookie.
+void read_refresh_cookie(RequestContext& ctx, const RefreshCookieConfig& cookie) {
+  if (!cookie.enabled || ctx.body.contains("refresh")) return;
+  auto value = cookie_value(ctx.http, kRefreshCookie);
+  if (value && !value->empty()) ctx.body["refresh"] = *value;
+}
+
 // Seed 004's answer to register and login: the user and, when issued, the tokens.
 nlohmann::json seed_four_json(const auth::v1::User& user, const auth::v1::TokenPair* tokens) {
   nlohmann::json body = {{"id", user.id()}, {"email", user.email()}, {"name", user.name()}};
@@ -111,8 +134,8 @@ nlohmann::json user_json(const auth::v1::User& user) {
 
 }  // namespace
 
-void add_auth_routes(Router& router, Upstreams& upstreams) {
-  router.add("POST", "/api/register/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+void add_auth_routes(Router& router, Upstreams& upstreams, const RefreshCookieConfig& cookie) {
+  router.add("POST", "/api/register/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
     auth::v1::RegisterResponse reply;
     if (!register_user(ctx, upstreams, {"username", "email", "name", "password", "password2"}, reply)) return;
     // The union of what seeds 000, 001 and 002 read from their registration answers. Tokens
@@ -124,6 +147,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
     if (reply.has_tokens()) {
       body["access"] = reply.tokens().access();
       body["refresh"] = reply.tokens().refresh();
+      set_refresh_cookie(ctx, cookie, reply.tokens().refresh());
     }
     send_json(ctx.response, 201, body);
   });
@@ -134,9 +158,10 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
     send_json(ctx.response, 201, {{"message", "User registered successfully"}});
   });
 
-  router.add("POST", "/api/token/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+  router.add("POST", "/api/token/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
     LoginResponse reply;
     if (!login(ctx, upstreams, reply)) return;
+    set_refresh_cookie(ctx, cookie, reply.tokens().refresh());
     send_json(ctx.response, 200, {{"access", reply.tokens().access()}, {"refresh", reply.tokens().refresh()}});
   });
 
@@ -147,17 +172,20 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
               {{"access_token", reply.tokens().access()}, {"refresh_token", reply.tokens().refresh()}});
   });
 
-  router.add("POST", "/api/login/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+  router.add("POST", "/api/login/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
     LoginResponse reply;
     if (!login(ctx, upstreams, reply)) return;
+    set_refresh_cookie(ctx, cookie, reply.tokens().refresh());
     send_json(ctx.response, 200,
               {{"email", reply.user().email()},
                {"token", {{"refresh", reply.tokens().refresh()}, {"access", reply.tokens().access()}}}});
   });
 
-  router.add("POST", "/api/token/refresh/", Access::kPublic, [&upstreams](RequestContext& ctx) {
+  router.add("POST", "/api/token/refresh/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
+    read_refresh_cookie(ctx, cookie);
     auth::v1::RefreshResponse reply;
     if (!refresh(ctx, upstreams, "refresh", reply)) return;
+    set_refresh_cookie(ctx, cookie, reply.tokens().refresh());
     send_json(ctx.response, 200, {{"access", reply.tokens().access()}, {"refresh", reply.tokens().refresh()}});
   });
 
@@ -180,8 +208,11 @@ void add_auth_routes(Router& router, Upstreams& upstreams) {
     send_json(ctx.response, 200, nlohmann::json::object());
   });
 
-  router.add("POST", "/api/logout/", Access::kPublic, [&upstreams](RequestContext& ctx) {
-    if (logout(ctx, upstreams, "refresh")) send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
+  router.add("POST", "/api/logout/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
+    read_refresh_cookie(ctx, cookie);
+    if (!logout(ctx, upstreams, "refresh")) return;
+    set_refresh_cookie(ctx, cookie, "", std::chrono::seconds(0));
+    send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
   });
 
   router.add("POST", "/api/auth/logout/", Access::kPublic, [&upstreams](RequestContext& ctx) {

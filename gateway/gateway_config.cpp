@@ -23,6 +23,13 @@ GatewayConfig GatewayConfig::from_env(common::Env& env) {
                             "browser origins allowed to call the API with credentials (CORS)");
   c.cors_max_age = std::chrono::seconds(
       env.integer("GATEWAY_CORS_MAX_AGE_SECONDS", 600, "how long browsers may cache a preflight answer", 0, 86400));
+  c.refresh_cookie.enabled = env.boolean(
+      "GATEWAY_REFRESH_COOKIE", false, "also send the refresh token as an HttpOnly cookie and accept it there");
+  c.refresh_cookie.secure =
+      env.boolean("GATEWAY_COOKIE_SECURE", true, "mark the refresh cookie Secure (https only)");
+  // The same variable as auth's, so the cookie lives as long as the token in it.
+  c.refresh_cookie.max_age = std::chrono::seconds(
+      env.integer("JWT_REFRESH_TTL_SECONDS", 86400, "refresh token lifetime (the refresh cookie's Max-Age)", 1));
   c.tokens = common::verifier_config_from_env(env);
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;

@@ -9,6 +9,14 @@
 
 namespace gateway {
 
+// Cookie mode for browser clients: login, register and refresh answers also set the refresh
+// token as an HttpOnly cookie, and refresh and logout read it there when the body has none.
+struct RefreshCookieConfig {
+  bool enabled = false;
+  bool secure = true;  // off only for plain-http development origins
+  std::chrono::seconds max_age{86400};
+};
+
 struct GatewayConfig {
   std::string host;
   int port = 8080;
@@ -21,6 +29,7 @@ struct GatewayConfig {
   std::chrono::milliseconds upstream_timeout{5000};
   std::vector<std::string> cors_origins;
   std::chrono::seconds cors_max_age{600};
+  RefreshCookieConfig refresh_cookie;
   common::VerifierConfig tokens;
   std::string log_level;
 

@@ -43,7 +43,7 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
     : config_(config), upstreams_(upstreams), tokens_(tokens),
       browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())) {
   add_probe_routes();
-  add_auth_routes(router_, upstreams_);
+  add_auth_routes(router_, upstreams_, config_.refresh_cookie);
   add_post_routes(router_, upstreams_);
   add_task_routes(router_, upstreams_);
   add_dashboard_routes(router_, upstreams_);
