@@ -26,6 +26,7 @@ bool TokenVerifier::fetch_locked() const {
     auto set = std::make_shared<jwt::KeySet>(options_.static_keys);
     for (auto& key : options_.fetch_keys()) set->add(std::move(key));
     keys_.store(std::move(set));
+    ever_fetched_ = true;
     return true;
   } catch (const std::exception& e) {
     log::warn("could not fetch the signing keys, keeping the old ones", {{"error", e.what()}});
@@ -33,29 +34,38 @@ bool TokenVerifier::fetch_locked() const {
   }
 }
 
-bool TokenVerifier::refetch_if_due(bool unknown_kid) const {
-  if (!options_.fetch_keys) return false;
-  SteadyClock::duration gap = unknown_kid ? SteadyClock::duration(options_.min_refetch_gap)
-                                          : SteadyClock::duration(options_.refetch_interval);
-  auto due = [&] {
-    auto last = SteadyClock::time_point(SteadyClock::duration(last_fetch_.load()));
-    return SteadyClock::now() - last >= gap;
-  };
-  if (!due()) return false;
-  // One fetch at a time; other threads go on with the keys they have.
+bool TokenVerifier::due(std::chrono::nanoseconds gap) const {
+  auto last = SteadyClock::time_point(SteadyClock::duration(last_fetch_.load()));
+  return SteadyClock::now() - last >= gap;
+}
+
+void TokenVerifier::refresh_if_stale() const {
+  if (!options_.fetch_keys || !due(options_.refetch_interval)) return;
+  // Routine refresh: one thread fetches, the others go on with the keys they have.
   std::unique_lock lock(fetch_mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || !due()) return false;
-  return fetch_locked();
+  if (lock.owns_lock() && due(options_.refetch_interval)) fetch_locked();
+}
+
+bool TokenVerifier::refetch_for_unknown_kid(const std::shared_ptr<const jwt::KeySet>& tried) const {
+  if (!options_.fetch_keys) return false;
+  // Waits for a fetch in progress: it may bring the very key this token needs.
+  std::lock_guard lock(fetch_mutex_);
+  if (keys_.load() != tried) return true;
+  // Until a first fetch succeeded (auth started after us) retry sooner than the usual gap.
+  auto gap = ever_fetched_ ? std::chrono::nanoseconds(options_.min_refetch_gap)
+                           : std::min<std::chrono::nanoseconds>(options_.min_refetch_gap, std::chrono::milliseconds(100));
+  return due(gap) && fetch_locked();
 }
 
 jwt::Claims TokenVerifier::verify(std::string_view token) const {
-  refetch_if_due(false);
+  refresh_if_stale();
+  auto keys = keys_.load();
   jwt::Claims claims;
   try {
-    claims = keys_.load()->verify(token, options_.rules);
+    claims = keys->verify(token, options_.rules);
   } catch (const jwt::UnknownKey&) {
-    // A key rotated in since the last fetch: fetch once (rate-limited) and try again.
-    if (!refetch_if_due(true)) throw;
+    // A key rotated in since the last fetch: fetch (rate-limited) and try again.
+    if (!refetch_for_unknown_kid(keys)) throw;
     claims = keys_.load()->verify(token, options_.rules);
   }
   if (revocations_ && revocations_->is_revoked(claims.jti, claims.family)) {

@@ -40,7 +40,10 @@ class TokenVerifier final {
   std::size_t key_count() const;
 
  private:
-  bool refetch_if_due(bool unknown_kid) const;
+  bool due(std::chrono::nanoseconds gap) const;
+  void refresh_if_stale() const;
+  // True when the keys changed since `tried` (fetched now or by another thread meanwhile).
+  bool refetch_for_unknown_kid(const std::shared_ptr<const jwt::KeySet>& tried) const;
   bool fetch_locked() const;
 
   Options options_;
@@ -48,6 +51,7 @@ class TokenVerifier final {
   mutable std::atomic<std::shared_ptr<const jwt::KeySet>> keys_;
   mutable std::mutex fetch_mutex_;
   mutable std::atomic<std::chrono::steady_clock::rep> last_fetch_{0};
+  mutable bool ever_fetched_ = false;  // guarded by fetch_mutex_
 };
 
 }  // namespace common

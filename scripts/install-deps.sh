@@ -31,20 +31,28 @@ PACKAGES=(
     openssl
     procps
     python3-yaml
+    # Free ports for the local servers (scripts/lib/infra.sh); the SPA's static server.
+    python3
+    # The browser test (tests/browser): a Node.js runtime for Playwright and a headless browser.
+    nodejs
+    npm
+    chromium
 )
 
-# Node.js runs the OpenAPI linter (scripts/lint-openapi.sh). A NodeSource nodejs ships its own
-# npm and conflicts with Debian's npm package, so Debian's pair is wanted only without an npm.
-if ! command -v npm >/dev/null 2>&1; then
-    PACKAGES+=(nodejs npm)
-fi
+# Names that installed packages provide count as installed: NodeSource's nodejs provides
+# (and conflicts with) npm, and asking apt for npm would make it remove that nodejs.
+# ${db:Status-Abbrev} and ${Provides} are dpkg-query fields, not shell variables.
+# shellcheck disable=SC2016
+provided=" $(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null \
+    | awk -F'|' '$1 ~ /^ii/ && $2 != "" { print $2 }' \
+    | tr ',' '\n' | sed -E 's/\(.*\)//; s/^ +//; s/ +$//' | tr '\n' ' ') "
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     # ${Status} is a dpkg-query field, not a shell variable.
     # shellcheck disable=SC2016
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    if [[ "$status" != "install ok installed" ]]; then
+    if [[ "$status" != "install ok installed" && "$provided" != *" $pkg "* ]]; then
         missing+=("$pkg")
     fi
 done

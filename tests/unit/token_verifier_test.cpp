@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <thread>
 
 namespace {
 
@@ -56,6 +58,38 @@ TEST_F(TokenVerifierTest, AKeyRotatedInIsFetchedOnItsFirstTokenAndOnlyOnce) {
   EXPECT_EQ(verifier.key_count(), 2u);
   verifier.verify(rotated_in_.sign(access_claims("c", "f")));
   EXPECT_EQ(fetches_.load(), 2);
+}
+
+TEST_F(TokenVerifierTest, RequestsArrivingDuringAFetchWaitForItInsteadOfFailing) {
+  std::vector<common::jwt::KeyHandle> served = {current_.key()};
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  auto o = options(&served);
+  o.min_refetch_gap = std::chrono::milliseconds(0);
+  auto plain_fetch = o.fetch_keys;
+  o.fetch_keys = [plain_fetch, opened, this] {
+    if (fetches_.load() >= 1) opened.wait();  // the refetch for the new kid takes a while
+    return plain_fetch();
+  };
+  TokenVerifier verifier(std::move(o), &revoked_);
+  ASSERT_TRUE(verifier.refresh_keys());
+  served.push_back(rotated_in_.key());
+  auto token = rotated_in_.sign(access_claims("r", "f"));
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> requests;
+  for (int i = 0; i < 4; ++i) {
+    requests.emplace_back([&] {
+      try {
+        verifier.verify(token);
+        ++accepted;
+      } catch (const TokenError&) {
+      }
+    });
+  }
+  gate.set_value();
+  for (auto& r : requests) r.join();
+  EXPECT_EQ(accepted.load(), 4);
+  EXPECT_EQ(fetches_.load(), 2) << "one refetch served every waiting request";
 }
 
 TEST_F(TokenVerifierTest, UnknownKidsCannotForceAFetchPerRequest) {
