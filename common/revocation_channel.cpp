@@ -1,5 +1,6 @@
 #include "common/revocation_channel.hpp"
 
+#include "common/epoch.hpp"
 #include "common/log.hpp"
 
 #include <hiredis/hiredis.h>
@@ -53,10 +54,6 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 return published
 )lua";
-
-std::int64_t epoch_now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {
   std::int64_t value = 0;
@@ -137,7 +134,7 @@ void publish_reload(RedisClient& redis) {
 
 RevocationSet::Entries load_revocations(RedisClient& redis) {
   // Exclusive lower bound: a revocation expiring at T no longer matters at T.
-  auto reply = redis.command({"ZRANGEBYSCORE", std::string(kRevocationsKey), "(" + std::to_string(epoch_now()),
+  auto reply = redis.command({"ZRANGEBYSCORE", std::string(kRevocationsKey), "(" + std::to_string(epoch_seconds(std::chrono::system_clock::now())),
                               "+inf", "WITHSCORES"});
   if (reply.kind != RedisReply::Kind::kArray || reply.elements.size() % 2 != 0) {
     throw RedisError("unexpected ZRANGEBYSCORE reply");

@@ -1,5 +1,7 @@
 #include "common/revocation_set.hpp"
 
+#include "common/epoch.hpp"
+
 #include <algorithm>
 #include <mutex>
 
@@ -8,10 +10,6 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "jti:";
 constexpr std::string_view kFamilyPrefix = "fam:";
-
-std::int64_t epoch_seconds(std::chrono::system_clock::time_point now) {
-  return std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
-}
 
 // A revocation with expiry T holds while now < T, as a JWT with exp = T is valid before T.
 bool alive(std::int64_t expires_epoch, std::int64_t now_epoch) { return now_epoch < expires_epoch; }

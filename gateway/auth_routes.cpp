@@ -1,5 +1,6 @@
 #include "gateway/auth_routes.hpp"
 
+#include "common/epoch.hpp"
 #include "common/jwks_client.hpp"
 #include "gateway/browser_security.hpp"
 #include "gateway/handler_support.hpp"
@@ -19,9 +20,7 @@ std::optional<std::string> refresh_cookie(const RequestContext& ctx, const Refre
 
 void set_refresh_cookie(RequestContext& ctx, const RefreshCookie& cookie, const auth::v1::TokenPair& tokens) {
   if (!cookie.enabled || tokens.refresh().empty()) return;
-  auto seconds_left = tokens.refresh_expires_at().seconds() -
-                      std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  auto seconds_left = tokens.refresh_expires_at().seconds() - common::epoch_seconds(std::chrono::system_clock::now());
   ctx.response.set_header("Set-Cookie", std::string(kRefreshCookie) + "=" + tokens.refresh() +
                                             "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                             std::to_string(std::max<std::int64_t>(seconds_left, 0)) +

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -20,6 +21,13 @@ constexpr std::int64_t kMaxPageSize = 1000;
 // nullopt when no valid positive limit was asked for (DRF then answers the plain list). An
 // invalid offset counts as 0; a limit above kMaxPageSize is cut to it.
 std::optional<PageRequest> requested_page(const httplib::Request& request);
+
+// Asks a List*Request of the content service for `page` (offsets beyond int32 cannot exist).
+template <class ListRequest>
+void ask_for_page(ListRequest& request, const PageRequest& page) {
+  request.set_limit(static_cast<std::int32_t>(page.limit));
+  request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page.offset, INT32_MAX)));
+}
 
 // The envelope, with absolute next/previous links built from the request's Host and path.
 nlohmann::json page_envelope(const httplib::Request& request, const PageRequest& page, std::int64_t count,

@@ -40,10 +40,7 @@ void add_post_routes(Router& router, Upstreams& upstreams) {
   router.add("GET", "/api/posts/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
     content::v1::ListPostsRequest request;
     auto page = requested_page(ctx.http);
-    if (page) {
-      request.set_limit(static_cast<std::int32_t>(page->limit));
-      request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page->offset, INT32_MAX)));
-    }
+    if (page) ask_for_page(request, *page);
     content::v1::ListPostsResponse reply;
     if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
           return upstreams.content().ListPosts(c, request, &reply);

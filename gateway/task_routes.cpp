@@ -25,10 +25,7 @@ bool read_task_fields(RequestContext& ctx, Request& request) {
 void list_tasks(RequestContext& ctx, Upstreams& upstreams) {
   content::v1::ListTasksRequest request;
   auto page = requested_page(ctx.http);
-  if (page) {
-    request.set_limit(static_cast<std::int32_t>(page->limit));
-    request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page->offset, INT32_MAX)));
-  }
+  if (page) ask_for_page(request, *page);
   content::v1::ListTasksResponse reply;
   if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) { return upstreams.content().ListTasks(c, request, &reply); })) {
     return;

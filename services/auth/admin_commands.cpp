@@ -3,6 +3,7 @@
 #include "auth/auth_components.hpp"
 #include "auth/registration_rules.hpp"
 #include "auth/user_import.hpp"
+#include "common/epoch.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -137,7 +138,7 @@ int deactivate(const AuthConfig& config, const Options& options, std::ostream& o
       std::vector<common::Revocation> list;
       for (const auto& family : announce) {
         list.push_back({common::Revocation::Kind::kFamily, family.family,
-                        std::chrono::duration_cast<std::chrono::seconds>(family.expires_at.time_since_epoch()).count()});
+                        common::epoch_seconds(family.expires_at)});
       }
       return list;
     }());

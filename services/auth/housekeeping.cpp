@@ -1,9 +1,7 @@
 #include "auth/housekeeping.hpp"
 
 #include "common/log.hpp"
-
-#include <condition_variable>
-#include <mutex>
+#include "common/stoppable_sleep.hpp"
 
 namespace auth {
 
@@ -26,8 +24,6 @@ std::int64_t purge_expired_rows(common::PgPool& pool) {
 }
 
 void run_housekeeping(common::PgPool& pool, std::stop_token stop, std::chrono::seconds interval) {
-  std::mutex mutex;
-  std::condition_variable_any stopped;
   while (!stop.stop_requested()) {
     try {
       auto deleted = purge_expired_rows(pool);
@@ -35,8 +31,7 @@ void run_housekeeping(common::PgPool& pool, std::stop_token stop, std::chrono::s
     } catch (const std::exception& e) {
       common::log::warn("purging expired rows failed", {{"error", e.what()}});
     }
-    std::unique_lock lock(mutex);
-    stopped.wait_for(lock, stop, interval, [] { return false; });
+    common::sleep_unless_stopped(stop, interval);
   }
 }
 

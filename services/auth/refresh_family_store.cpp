@@ -1,17 +1,13 @@
 #include "auth/refresh_family_store.hpp"
 
 #include "auth/successor_seal.hpp"
+#include "common/epoch.hpp"
 
 namespace auth {
 namespace {
 
-using Clock = std::chrono::system_clock;
-
-std::int64_t epoch(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-Clock::time_point from_epoch(std::int64_t seconds) { return Clock::time_point(std::chrono::seconds(seconds)); }
+using common::epoch_seconds;
+using common::from_epoch_seconds;
 
 const char* reason_name(RevocationReason reason) {
   switch (reason) {
@@ -30,7 +26,7 @@ std::string family_of(const common::jwt::Claims& claims) {
 
 std::string encode_pair(const IssuedPair& pair) {
   auto token = [](const IssuedToken& t) {
-    return nlohmann::json{{"token", t.token}, {"jti", t.jti}, {"exp", epoch(t.expires_at)}};
+    return nlohmann::json{{"token", t.token}, {"jti", t.jti}, {"exp", epoch_seconds(t.expires_at)}};
   };
   return nlohmann::json{{"access", token(pair.access)}, {"refresh", token(pair.refresh)}, {"family", pair.family}}
       .dump();
@@ -41,7 +37,7 @@ std::optional<IssuedPair> decode_pair(const std::string& text) {
   if (!json.is_object()) return std::nullopt;
   auto token = [](const nlohmann::json& t) {
     return IssuedToken{t.at("token").get<std::string>(), t.at("jti").get<std::string>(),
-                       from_epoch(t.at("exp").get<std::int64_t>())};
+                       from_epoch_seconds(t.at("exp").get<std::int64_t>())};
   };
   try {
     return IssuedPair{token(json.at("access")), token(json.at("refresh")), json.at("family").get<std::string>()};
@@ -52,8 +48,8 @@ std::optional<IssuedPair> decode_pair(const std::string& text) {
 
 void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id,
                    const IssuedToken& refresh) {
-  tx.exec_prepared("family_insert", family, user_id, epoch(refresh.expires_at));
-  tx.exec_prepared("refresh_insert", refresh.jti, family, epoch(refresh.expires_at));
+  tx.exec_prepared("family_insert", family, user_id, epoch_seconds(refresh.expires_at));
+  tx.exec_prepared("refresh_insert", refresh.jti, family, epoch_seconds(refresh.expires_at));
 }
 
 }  // namespace
@@ -98,7 +94,7 @@ void RefreshFamilyStore::prepare(pqxx::connection& c) {
 namespace {
 
 FamilyRevocation to_revocation(const pqxx::row& row) {
-  return {row[0].as<std::string>(), row[1].as<std::int64_t>(), from_epoch(row[2].as<std::int64_t>())};
+  return {row[0].as<std::string>(), row[1].as<std::int64_t>(), from_epoch_seconds(row[2].as<std::int64_t>())};
 }
 
 std::vector<FamilyRevocation> to_revocations(const pqxx::result& result) {
@@ -145,8 +141,8 @@ Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const 
       IssuedPair pair = issue(family);
       pqxx::binarystring sealed(seal_successor(token, encode_pair(pair)));
       tx.exec_prepared("refresh_mark_used", presented.jti, sealed);
-      tx.exec_prepared("refresh_insert", pair.refresh.jti, family, epoch(pair.refresh.expires_at));
-      tx.exec_prepared("family_extend", family, epoch(pair.refresh.expires_at));
+      tx.exec_prepared("refresh_insert", pair.refresh.jti, family, epoch_seconds(pair.refresh.expires_at));
+      tx.exec_prepared("family_extend", family, epoch_seconds(pair.refresh.expires_at));
       tx.commit();
       return Rotation{RotationOutcome::kRotated, std::move(pair), std::nullopt};
     }

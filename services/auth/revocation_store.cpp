@@ -1,18 +1,12 @@
 #include "auth/revocation_store.hpp"
 
+#include "common/epoch.hpp"
 #include "common/log.hpp"
-
-#include <condition_variable>
-#include <mutex>
+#include "common/stoppable_sleep.hpp"
 
 namespace auth {
-namespace {
 
-std::int64_t epoch(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
+using common::epoch_seconds;
 
 void RevocationStore::prepare(pqxx::connection& c) {
   c.prepare("revoked_insert",
@@ -29,18 +23,18 @@ bool RevocationStore::revoke_token(const RevokedToken& token) {
   bool inserted = pool_.with_connection([&](pqxx::connection& c) {
     pqxx::work tx(c);
     auto result = tx.exec_prepared("revoked_insert", token.jti, token.user_id, token.token_type,
-                                   epoch(token.expires_at));
+                                   epoch_seconds(token.expires_at));
     tx.commit();
     return result.affected_rows() == 1;
   });
-  publish({{common::Revocation::Kind::kToken, token.jti, epoch(token.expires_at)}});
+  publish({{common::Revocation::Kind::kToken, token.jti, epoch_seconds(token.expires_at)}});
   return inserted;
 }
 
 void RevocationStore::publish_families(const std::vector<FamilyRevocation>& families) {
   std::vector<common::Revocation> revocations;
   for (const auto& family : families) {
-    revocations.push_back({common::Revocation::Kind::kFamily, family.family, epoch(family.expires_at)});
+    revocations.push_back({common::Revocation::Kind::kFamily, family.family, epoch_seconds(family.expires_at)});
   }
   if (!revocations.empty()) publish(revocations);
 }
@@ -74,7 +68,7 @@ void RevocationStore::resync() {
       }
     });
     for (const auto& family : families_.live_revocations()) {
-      all.push_back({common::Revocation::Kind::kFamily, family.family, epoch(family.expires_at)});
+      all.push_back({common::Revocation::Kind::kFamily, family.family, epoch_seconds(family.expires_at)});
     }
     common::store_revocations(redis_, all);
     redis_.command({"SET", kSyncedMarker, "1"});
@@ -88,8 +82,6 @@ void RevocationStore::resync() {
 
 void RevocationStore::run_resync(std::stop_token stop, std::chrono::milliseconds interval) {
   bool outage = false;
-  std::mutex mutex;
-  std::condition_variable_any stopped;
   while (!stop.stop_requested()) {
     try {
       resync();
@@ -99,8 +91,7 @@ void RevocationStore::run_resync(std::stop_token stop, std::chrono::milliseconds
       if (!outage) common::log::warn("cannot sync revocations to redis, retrying", {{"error", e.what()}});
       outage = true;
     }
-    std::unique_lock lock(mutex);
-    stopped.wait_for(lock, stop, interval, [] { return false; });
+    common::sleep_unless_stopped(stop, interval);
   }
 }
 

@@ -1,13 +1,12 @@
 #include "auth/token_issuer.hpp"
 
+#include "common/epoch.hpp"
 #include "common/text.hpp"
 
 namespace auth {
 namespace {
 
-std::int64_t epoch_seconds(common::jwt::Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
+using common::epoch_seconds;
 
 }  // namespace
 
