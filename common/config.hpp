@@ -37,6 +37,8 @@ class Env final {
   // True when argv holds --help or -h; then the caller prints help and exits.
   static bool help_requested(int argc, char** argv);
   void print_help(std::ostream& out) const;
+  // Records that `name` holds an invalid value (checked by the caller); check() reports it.
+  void reject(const std::string& name, const std::string& why) { errors_.push_back(name + ": " + why); }
   // Throws ConfigError naming every invalid value read so far.
   void check() const;
 

@@ -18,7 +18,10 @@ std::unique_ptr<pqxx::connection> PgPool::acquire() {
     std::unique_lock lock(mutex_);
     bool available = released_.wait_for(lock, acquire_timeout_,
                                         [&] { return !idle_.empty() || open_ < size_; });
-    if (!available) throw PoolExhausted("no database connection free");
+    if (!available) {
+      ++exhausted_;
+      throw PoolExhausted("no database connection free");
+    }
     if (!idle_.empty()) {
       auto connection = std::move(idle_.back());
       idle_.pop_back();
@@ -36,6 +39,11 @@ std::unique_ptr<pqxx::connection> PgPool::acquire() {
     released_.notify_one();
     throw;
   }
+}
+
+PgPool::Usage PgPool::usage() const {
+  std::lock_guard lock(mutex_);
+  return {open_, open_ - idle_.size(), exhausted_};
 }
 
 void PgPool::release(std::unique_ptr<pqxx::connection> connection, bool broken) {

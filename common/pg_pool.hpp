@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,13 @@ class PgPool final {
 
   std::size_t size() const { return size_; }
 
+  struct Usage {
+    std::size_t open = 0;    // connections made (idle + leased)
+    std::size_t leased = 0;  // in use by a call now
+    std::uint64_t exhausted = 0;  // acquisitions that timed out since start
+  };
+  Usage usage() const;
+
  private:
   struct Lease {
     explicit Lease(PgPool& pool);
@@ -60,10 +68,11 @@ class PgPool final {
   std::size_t size_;
   Prepare prepare_;
   std::chrono::milliseconds acquire_timeout_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable released_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;  // idle + leased
+  std::uint64_t exhausted_ = 0;
 };
 
 }  // namespace common

@@ -1,5 +1,8 @@
 #include "gateway/gateway_config.hpp"
 
+#include "common/metrics_server.hpp"
+#include "gateway/client_address.hpp"
+
 namespace gateway {
 
 GatewayConfig GatewayConfig::from_env(common::Env& env) {
@@ -28,6 +31,22 @@ GatewayConfig GatewayConfig::from_env(common::Env& env) {
                                  "refresh/logout read it");
   c.cookie_secure = env.boolean("GATEWAY_COOKIE_SECURE", true, "mark the refresh cookie Secure (HTTPS only)");
   c.tokens = common::verifier_config_from_env(env);
+  c.trusted_proxies = env.list("GATEWAY_TRUSTED_PROXIES", "",
+                               "proxies (CIDRs) in front of the gateway whose X-Forwarded-For names the client "
+                               "(rate limits are per client address)");
+  try {
+    ClientAddress check(c.trusted_proxies);
+  } catch (const common::ConfigError& e) {
+    env.reject("GATEWAY_TRUSTED_PROXIES", e.what());
+  }
+  c.shutdown_drain = std::chrono::milliseconds(env.integer(
+      "SHUTDOWN_DRAIN_MS", 0,
+      "on SIGTERM, /readyz answers 503 this long while requests are still served, so load balancers "
+      "stop sending new ones first",
+      0, 600000));
+  c.shutdown_grace = std::chrono::milliseconds(env.integer(
+      "SHUTDOWN_GRACE_MS", 10000, "time in-flight requests get to finish once the gateway stops accepting", 0));
+  c.metrics_address = common::metrics::metrics_address_from_env(env, "127.0.0.1:9100");
   c.log_level = env.text("LOG_LEVEL", "info", "trace, debug, info, warn, error");
   return c;
 }

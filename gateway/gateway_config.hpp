@@ -24,6 +24,10 @@ struct GatewayConfig {
   bool refresh_cookie = false;
   bool cookie_secure = true;
   common::VerifierConfig tokens;
+  std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
+  std::chrono::milliseconds shutdown_drain{0};
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string metrics_address;
   std::string log_level;
 
   static GatewayConfig from_env(common::Env& env);

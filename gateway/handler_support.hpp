@@ -23,7 +23,7 @@ struct FieldReader {
 // writes the mapped error and returns false.
 template <class Call>
 bool forward(RequestContext& ctx, const Upstreams& upstreams, Call&& call) {
-  auto context = upstreams.call_context(ctx.request_id, ctx.access_token, ctx.http.remote_addr);
+  auto context = upstreams.call_context(ctx.request_id, ctx.access_token, ctx.client_ip);
   grpc::Status status = call(context.get());
   if (status.ok()) return true;
   send_upstream_error(ctx.response, status);

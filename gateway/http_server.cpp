@@ -15,6 +15,7 @@ namespace {
 // dispatch() noted there.
 thread_local std::chrono::steady_clock::time_point t_started;
 thread_local std::string t_route;
+const std::string kUnmatchedRoute = "(unmatched)";
 
 // A client's X-Request-Id is kept when it is short and plain, so it can be searched in logs.
 std::string request_id_for(const httplib::Request& request) {
@@ -38,8 +39,20 @@ std::string join(const std::vector<std::string>& items) {
 
 HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens)
     : config_(config), tokens_(tokens),
-      browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())) {
-  add_all_routes(router_, upstreams, tokens_, {config_.refresh_cookie, config_.cookie_secure});
+      browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())),
+      client_address_(config.trusted_proxies),
+      requests_(common::metrics::registry().counter("http_requests_total",
+                                                    "HTTP requests answered, by route, method and status",
+                                                    {"route", "method", "status"})),
+      latency_(common::metrics::registry().histogram("http_request_duration_seconds",
+                                                     "HTTP request latency, by route and method",
+                                                     {"route", "method"})) {
+  add_all_routes(router_, upstreams, tokens_, {config_.refresh_cookie, config_.cookie_secure}, &draining_);
+  auto& registry = common::metrics::registry();
+  gauges_.push_back(registry.callback("http_server_threads", "HTTP worker threads (GATEWAY_THREADS)", "gauge",
+                                      [threads = config_.threads] { return static_cast<double>(threads); }));
+  gauges_.push_back(registry.callback("http_requests_in_flight", "HTTP requests being handled now", "gauge",
+                                      [this] { return static_cast<double>(in_flight_.load()); }));
 
   // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
   server_.set_tcp_nodelay(true);
@@ -85,20 +98,32 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
     common::log::error("unhandled error", {{"path", req.path}, {"error", what}});
     send_detail(res, 500, "A server error occurred.");
   });
-  server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - t_started).count();
-    common::log::info("http", {{"method", req.method},
-                               {"path", req.path},
-                               {"route", t_route},
-                               {"status", res.status},
-                               {"latency_ms", static_cast<double>(micros) / 1000.0},
-                               {"request_id", res.get_header_value("X-Request-Id")}});
-  });
+  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+}
+
+void HttpServer::record(const httplib::Request& request, const httplib::Response& response) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_started).count();
+  // Routes by pattern, so the number of series stays bounded whatever paths clients send.
+  const std::string& route = t_route.empty() ? kUnmatchedRoute : t_route;
+  requests_.with({route, request.method, std::to_string(response.status)}).add();
+  latency_.with({route, request.method}).observe(seconds);
+  common::log::info("http", {{"method", request.method},
+                             {"path", request.path},
+                             {"route", t_route},
+                             {"status", response.status},
+                             {"latency_ms", seconds * 1000.0},
+                             {"request_id", response.get_header_value("X-Request-Id")}});
 }
 
 void HttpServer::dispatch(const httplib::Request& request, httplib::Response& response) {
-  RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request), {}, {}};
+  ++in_flight_;
+  struct Done {
+    std::atomic<std::int64_t>& count;
+    ~Done() { --count; }
+  } done{in_flight_};
+  RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
+                     client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
+                     {}, {}};
   response.set_header("X-Request-Id", ctx.request_id);
 
   browser_.add_cors_headers(request, response);

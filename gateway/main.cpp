@@ -1,12 +1,32 @@
 #include "common/access_tokens.hpp"
 #include "common/jwks_client.hpp"
 #include "common/log.hpp"
+#include "common/metrics_server.hpp"
 #include "common/shutdown_signal.hpp"
+#include "common/stoppable_sleep.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
+
+namespace {
+
+// The `healthcheck` subcommand: a container health check without curl in the image.
+int check_own_readiness(const gateway::GatewayConfig& config) {
+  std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
+  httplib::Client client(host, config.port);
+  client.set_connection_timeout(std::chrono::seconds(3));
+  client.set_read_timeout(std::chrono::seconds(3));
+  auto result = client.Get("/readyz");
+  std::cout << host << ":" << config.port << " "
+            << (result ? std::to_string(result->status) + " " + result->body : httplib::to_string(result.error()))
+            << "\n";
+  return result && result->status == 200 ? 0 : 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   common::ShutdownSignal shutdown;
@@ -14,10 +34,19 @@ int main(int argc, char** argv) {
   auto config = gateway::GatewayConfig::from_env(env);
   if (common::Env::help_requested(argc, argv)) {
     env.print_help(std::cout);
+    std::cout << "\nCommands (default: serve):\n"
+                 "  serve        serve the REST API\n"
+                 "  healthcheck  exit 0 when GET /readyz on GATEWAY_HOST:GATEWAY_PORT answers 200\n";
     return 0;
   }
+  std::string command = argc > 1 ? argv[1] : "serve";
   try {
     env.check();
+    if (command == "healthcheck") return check_own_readiness(config);
+    if (command != "serve") {
+      std::cerr << "Unknown command " << command << " (see --help).\n";
+      return 2;
+    }
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
     common::AccessTokens tokens(config.tokens, [&upstreams, timeout = config.upstream_timeout] {
@@ -25,12 +54,26 @@ int main(int argc, char** argv) {
     });
     gateway::HttpServer server(config, upstreams, tokens);
     int port = server.bind();
+    auto process_metrics = common::metrics::add_process_metrics(common::metrics::registry());
+    common::metrics::MetricsServer metrics(config.metrics_address, common::metrics::registry());
     common::log::info("listening", {{"address", config.host + ":" + std::to_string(port)}});
     std::thread serving([&server] { server.serve(); });
+
     int signal_number = shutdown.wait();
-    common::log::info("shutting down", {{"signal", signal_number}});
-    server.stop();
+    // Load balancers learn from /readyz that this replica is going, while it still serves.
+    common::log::info("shutting down", {{"signal", signal_number}, {"drain_ms", config.shutdown_drain.count()}});
+    server.start_draining();
+    std::this_thread::sleep_for(config.shutdown_drain);
+    // Requests still running after the grace period would hold the exit forever.
+    std::jthread deadline([grace = config.shutdown_grace](std::stop_token stop) {
+      common::sleep_unless_stopped(stop, grace);
+      if (stop.stop_requested()) return;
+      common::log::error("in-flight requests outlived the shutdown grace period", {});
+      std::_Exit(1);
+    });
+    server.stop();  // stops accepting; in-flight requests finish first
     serving.join();
+    deadline.request_stop();
     common::log::info("stopped");
     return 0;
   } catch (const std::exception& e) {

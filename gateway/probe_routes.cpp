@@ -5,7 +5,8 @@
 
 namespace gateway {
 
-void add_probe_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens) {
+void add_probe_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens,
+                      const std::atomic<bool>* draining) {
   router.add("GET", "/healthz", Access::kPublic,
              [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
   // Seed 004's client fetches this first; its cookie and header protect later requests.
@@ -14,7 +15,8 @@ void add_probe_routes(Router& router, Upstreams& upstreams, const common::Access
     ctx.response.set_header("Set-Cookie", cookie);
     send_json(ctx.response, 200, {{"csrfToken", token}});
   });
-  router.add("GET", "/readyz", Access::kPublic, [&upstreams, &tokens](RequestContext& ctx) {
+  router.add("GET", "/readyz", Access::kPublic, [&upstreams, &tokens, draining](RequestContext& ctx) {
+    if (draining && draining->load()) return send_json(ctx.response, 503, {{"status", "shutting down"}});
     auto ready = upstreams.check(std::chrono::milliseconds(1000));
     // Before the first load of the revocation set, a logged-out token would pass here.
     bool revocations = tokens.revocations_loaded();

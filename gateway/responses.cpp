@@ -52,6 +52,7 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
       return send_detail(response, 429, "Request was throttled.");
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::CANCELLED:  // only a server cancels here: it was stopping
       common::log::warn("upstream unavailable", {{"grpc_code", static_cast<int>(status.error_code())},
                                                  {"error", status.error_message()}});
       return send_detail(response, 503, "Service temporarily unavailable, try again later.");

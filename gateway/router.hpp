@@ -19,6 +19,7 @@ struct RequestContext {
   std::vector<std::string> params;  // path parameters, in pattern order
   nlohmann::json body = nlohmann::json::object();
   std::string request_id;
+  std::string client_ip;      // behind trusted proxies, from X-Forwarded-For
   std::string access_token;   // set on authenticated routes
   common::jwt::Claims caller;  // set on authenticated routes
 };

@@ -1,14 +1,29 @@
 #include "gateway/upstreams.hpp"
 
+#include "common/grpc_channel.hpp"
+
 #include <grpcpp/grpcpp.h>
 
 namespace gateway {
 namespace {
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& target) {
-  grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+// Calls that change nothing (or set the same state again), so a retry on another replica is
+// safe when the first one became UNAVAILABLE.
+const std::vector<common::RetriedMethod>& idempotent_auth_calls() {
+  static const std::vector<common::RetriedMethod> calls{{"auth.v1.AuthService", "Verify"},
+                                                        {"auth.v1.AuthService", "GetMe"},
+                                                        {"auth.v1.AuthService", "GetJwks"},
+                                                        {"grpc.health.v1.Health", "Check"}};
+  return calls;
+}
+
+const std::vector<common::RetriedMethod>& idempotent_content_calls() {
+  static const std::vector<common::RetriedMethod> calls{
+      {"content.v1.ContentService", "GetPost"},    {"content.v1.ContentService", "ListPosts"},
+      {"content.v1.ContentService", "UpdatePost"}, {"content.v1.ContentService", "GetTask"},
+      {"content.v1.ContentService", "ListTasks"},  {"content.v1.ContentService", "UpdateTask"},
+      {"content.v1.ContentService", "GetDashboard"}, {"grpc.health.v1.Health", "Check"}};
+  return calls;
 }
 
 bool serving(grpc::health::v1::Health::Stub& stub, const std::string& service,
@@ -27,8 +42,8 @@ bool serving(grpc::health::v1::Health::Stub& stub, const std::string& service,
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
                      std::chrono::milliseconds call_timeout)
     : call_timeout_(call_timeout),
-      auth_channel_(make_channel(auth_target)),
-      content_channel_(make_channel(content_target)),
+      auth_channel_(common::make_channel(auth_target, idempotent_auth_calls())),
+      content_channel_(common::make_channel(content_target, idempotent_content_calls())),
       auth_(auth::v1::AuthService::NewStub(auth_channel_)),
       content_(content::v1::ContentService::NewStub(content_channel_)),
       auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),

@@ -11,7 +11,8 @@
 namespace gateway {
 
 // One channel per upstream for the whole process, shared by all threads (stubs are
-// thread-safe), round-robin over every address the target resolves to.
+// thread-safe), round-robin over every address the target resolves to ("dns:///name:port",
+// "ipv4:a:p,b:p"), with idempotent calls retried on another replica on UNAVAILABLE.
 class Upstreams final {
  public:
   Upstreams(const std::string& auth_target, const std::string& content_target,

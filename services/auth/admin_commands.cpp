@@ -186,6 +186,8 @@ std::string admin_commands_help() {
   return "Commands (default: serve):\n"
          "  serve                      run the gRPC service\n"
          "  migrate                    apply database migrations and exit\n"
+         "  healthcheck                exit 0 when the service on AUTH_LISTEN_ADDR answers SERVING\n"
+         "  generate-key               write a new signing key to JWT_PRIVATE_KEY_FILE unless one is there\n"
          "  createsuperuser --username NAME [--email ADDRESS] [--name NAME]\n"
          "                             password from AUTH_SUPERUSER_PASSWORD or stdin\n"
          "  deactivate --id N | --username NAME | --email ADDRESS\n"

@@ -6,11 +6,7 @@ namespace auth {
 
 AuthConfig AuthConfig::from_env(common::Env& env) {
   AuthConfig c;
-  c.server.listen_address = env.text("AUTH_LISTEN_ADDR", "127.0.0.1:50051", "gRPC listen address");
-  c.server.max_threads = static_cast<int>(
-      env.integer("AUTH_GRPC_MAX_THREADS", 64, "most threads serving gRPC calls", 2, 4096));
-  c.server.shutdown_grace = std::chrono::milliseconds(
-      env.integer("SHUTDOWN_GRACE_MS", 10000, "time in-flight calls get to finish on SIGTERM", 0));
+  c.server = common::grpc_server_options_from_env(env, "AUTH", "127.0.0.1:50051", "127.0.0.1:9101");
   c.database_url = env.text("AUTH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/auth",
                             "PostgreSQL URL of the auth database");
   c.database_pool_size = static_cast<std::size_t>(

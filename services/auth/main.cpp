@@ -3,6 +3,9 @@
 #include "auth/auth_config.hpp"
 #include "auth/housekeeping.hpp"
 #include "auth/schema.hpp"
+#include "auth/signing_key_file.hpp"
+#include "common/jwt.hpp"
+#include "common/pool_metrics.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
 #include "common/shutdown_signal.hpp"
@@ -15,6 +18,7 @@ namespace {
 int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   auth::AuthComponents parts(config);
   auth::AuthServiceImpl service(parts.parts());
+  auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), parts.pool);
   // Background work; jthreads stop and join before the parts they use are destroyed.
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
   std::jthread revocation_sync([&parts](std::stop_token stop) { parts.revocations.run_resync(stop); });
@@ -37,6 +41,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     env.check();
+    // Commands that need no database: a container's health check and its key set-up.
+    if (!args.empty() && args[0] == "healthcheck") return common::check_own_health(config.server.listen_address);
+    if (!args.empty() && args[0] == "generate-key") {
+      bool made = auth::generate_signing_key_file(config.private_key_file);
+      std::cout << (made ? "generated " : "kept existing ") << config.private_key_file << " (kid "
+                << common::jwt::SigningKey::from_pem_file(config.private_key_file).kid() << ")\n";
+      return 0;
+    }
     common::log::init("auth", config.log_level);
     {
       pqxx::connection connection(config.database_url);

@@ -1,11 +1,13 @@
 #include "common/access_tokens.hpp"
+#include "common/grpc_channel.hpp"
 #include "common/jwks_client.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
-#include "content/schema.hpp"
+#include "common/pool_metrics.hpp"
 #include "common/shutdown_signal.hpp"
 #include "content/content_config.hpp"
 #include "content/content_service.hpp"
+#include "content/schema.hpp"
 
 #include <iostream>
 
@@ -15,13 +17,22 @@ int main(int argc, char** argv) {
   auto config = content::ContentConfig::from_env(env);
   if (common::Env::help_requested(argc, argv)) {
     env.print_help(std::cout);
+    std::cout << "\nCommands (default: serve):\n"
+                 "  serve        run the gRPC service\n"
+                 "  healthcheck  exit 0 when the service on CONTENT_LISTEN_ADDR answers SERVING\n";
     return 0;
   }
+  std::string command = argc > 1 ? argv[1] : "serve";
   try {
     env.check();
+    if (command == "healthcheck") return common::check_own_health(config.server.listen_address);
+    if (command != "serve") {
+      std::cerr << "Unknown command " << command << " (see --help).\n";
+      return 2;
+    }
     common::log::init("content", config.log_level);
     auto auth = auth::v1::AuthService::NewStub(
-        grpc::CreateChannel(config.auth_target, grpc::InsecureChannelCredentials()));
+        common::make_channel(config.auth_target, {{"auth.v1.AuthService", "GetJwks"}}));
     common::AccessTokens tokens(config.tokens, [&auth, timeout = config.auth_timeout] {
       return common::fetch_jwks(*auth, timeout);
     });
@@ -35,10 +46,13 @@ int main(int argc, char** argv) {
       content::PostStore::prepare(c);
       content::TaskStore::prepare(c);
     });
+    auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), pool);
     content::PostStore posts(pool);
     content::TaskStore tasks(pool);
     content::ContentServiceImpl service(posts, tasks, authenticator);
-    common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown);
+    // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
+    common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown,
+                       [&tokens] { return tokens.revocations_loaded(); });
     return 0;
   } catch (const std::exception& e) {
     common::log::init("content", "info");

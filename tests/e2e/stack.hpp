@@ -43,13 +43,18 @@ class Stack {
                         {"ARGON2_MEMORY_KIB", "19456"},
                         {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "5"}});
     for (const auto& [name, value] : auth_env) auth_env_[name] = value;
+    auth_env_["METRICS_ADDR"] = metrics_address("auth");
     start_auth();
-    content_ = std::make_unique<test_support::Process>(
-        bin("content-service"),
-        merged({{"CONTENT_LISTEN_ADDR", address(content_port_)}, {"CONTENT_DATABASE_URL", content_db_.url()}}),
-        dir_.path() + "/content.log");
+    content_ = start_content(content_port_, "content");
     gateway_ = start_gateway(gateway_port_, "gateway");
   }
+
+  // A free port for the /metrics of the process called `name`, remembered for metrics_port().
+  std::string metrics_address(const std::string& name) {
+    metrics_ports_[name] = test_support::free_port();
+    return address(metrics_ports_[name]);
+  }
+  int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
 
   static std::string address(int port) { return "127.0.0.1:" + std::to_string(port); }
   static std::string bin(const std::string& name) { return std::string(TEST_BIN_DIR) + "/" + name; }
@@ -58,21 +63,39 @@ class Stack {
   Env merged(Env extra) const {
     Env shared = {{"REVOCATIONS_REDIS_URL", redis_.url()},
                   {"AUTH_SERVICE_TARGET", address(auth_port_)},
-                  {"SHUTDOWN_GRACE_MS", "5000"}};
+                  {"SHUTDOWN_GRACE_MS", "5000"},
+                  {"SHUTDOWN_DRAIN_MS", "300"}};
     extra.insert(shared.begin(), shared.end());
     return extra;
   }
 
-  void start_auth() {
-    auth_ = std::make_unique<test_support::Process>(bin("auth-service"), auth_env_, dir_.path() + "/auth.log");
+  void start_auth() { auth_ = start_auth_replica(auth_port_, "auth", auth_env_.at("METRICS_ADDR")); }
+
+  // Another auth process on the same database and Redis.
+  std::unique_ptr<test_support::Process> start_auth_replica(int port, const std::string& name,
+                                                            const std::string& metrics) {
+    Env env = auth_env_;
+    env["AUTH_LISTEN_ADDR"] = address(port);
+    env["METRICS_ADDR"] = metrics;
+    return std::make_unique<test_support::Process>(bin("auth-service"), env, dir_.path() + "/" + name + ".log");
   }
 
-  std::unique_ptr<test_support::Process> start_gateway(int port, const std::string& name) const {
+  std::unique_ptr<test_support::Process> start_content(int port, const std::string& name, const Env& extra = {}) {
+    Env env = merged({{"CONTENT_LISTEN_ADDR", address(port)},
+                      {"CONTENT_DATABASE_URL", content_db_.url()},
+                      {"METRICS_ADDR", metrics_address(name)}});
+    for (const auto& [key, value] : extra) env[key] = value;
+    return std::make_unique<test_support::Process>(bin("content-service"), env, dir_.path() + "/" + name + ".log");
+  }
+
+  std::unique_ptr<test_support::Process> start_gateway(int port, const std::string& name, const Env& extra = {}) {
     Env env = merged({{"GATEWAY_HOST", "127.0.0.1"},
                       {"GATEWAY_PORT", std::to_string(port)},
                       {"GATEWAY_MAX_BODY_BYTES", "4096"},
-                      {"CONTENT_SERVICE_TARGET", address(content_port_)}});
+                      {"CONTENT_SERVICE_TARGET", address(content_port_)},
+                      {"METRICS_ADDR", metrics_address(name)}});
     for (const auto& [key, value] : gateway_env_) env[key] = value;
+    for (const auto& [key, value] : extra) env[key] = value;
     return std::make_unique<test_support::Process>(bin("gateway"), env, dir_.path() + "/" + name + ".log");
   }
 
@@ -154,6 +177,7 @@ class Stack {
   int auth_port_, content_port_, gateway_port_;
   Env gateway_env_;
   Env auth_env_;
+  std::map<std::string, int> metrics_ports_;
   std::unique_ptr<test_support::Process> auth_, content_, gateway_;
 };
 

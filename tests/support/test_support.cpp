@@ -181,6 +181,24 @@ int Process::terminate(std::chrono::milliseconds timeout) {
   return exit_code_;
 }
 
+void Process::kill_now() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  reaped_ = true;
+  exit_code_ = -1;
+}
+
+void Process::signal(int signal_number) {
+  if (running()) kill(pid_, signal_number);
+}
+
+int Process::wait_exit(std::chrono::milliseconds timeout) {
+  wait_until(timeout, [this] { return !running(); });
+  return reaped_ ? exit_code_ : -1;
+}
+
 std::string Process::log() const { return read_text_file(log_path_); }
 
 std::string read_text_file(const std::string& path) {

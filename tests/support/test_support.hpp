@@ -64,6 +64,12 @@ class Process final {
   // Sends SIGTERM and waits up to `timeout`; returns the exit code, or -1 when it had to be
   // killed or died by a signal.
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // SIGKILL, as a crash or an OOM kill would end it; waits until it is gone.
+  void kill_now();
+  // Sends `signal` and returns at once.
+  void signal(int signal_number);
+  // Waits up to `timeout` for it to exit; its exit code, or -1 (still running or signalled).
+  int wait_exit(std::chrono::milliseconds timeout);
   std::string log() const;
 
  private:

@@ -1,0 +1,45 @@
+#include "common/grpc_channel.hpp"
+
+#include "common/grpc_metrics.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace common {
+namespace {
+
+std::string service_config(const std::vector<RetriedMethod>& idempotent) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& m : idempotent) names.push_back({{"service", m.service}, {"method", m.method}});
+  // Health watching: a replica saying NOT_SERVING (starting, or draining before it stops) gets
+  // no new calls.
+  nlohmann::json config = {{"loadBalancingConfig", {{{"round_robin", nlohmann::json::object()}}}},
+                           {"healthCheckConfig", {{"serviceName", ""}}}};
+  if (!names.empty()) {
+    config["methodConfig"] = {{{"name", names},
+                               {"retryPolicy",
+                                {{"maxAttempts", 3},
+                                 {"initialBackoff", "0.02s"},
+                                 {"maxBackoff", "0.2s"},
+                                 {"backoffMultiplier", 2},
+                                 {"retryableStatusCodes", {"UNAVAILABLE"}}}}}};
+    // Retries stop while more than half of recent calls fail, so a dead fleet is not hammered.
+    config["retryThrottling"] = {{"maxTokens", 100}, {"tokenRatio", 0.1}};
+  }
+  return config.dump();
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
+                                            const std::vector<RetriedMethod>& idempotent) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(service_config(idempotent));
+  // Our policy, not one from DNS TXT records.
+  args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(metrics::client_call_metrics());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(), args,
+                                                                 std::move(interceptors));
+}
+
+}  // namespace common

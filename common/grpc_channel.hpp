@@ -1,0 +1,23 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace common {
+
+struct RetriedMethod {
+  std::string service;  // "content.v1.ContentService"
+  std::string method;   // "GetPost"
+};
+
+// A client channel to `target` ("host:port", "dns:///name:port" or "ipv4:a:p,b:p"), balanced
+// round-robin over every address it resolves to, with call metrics. Calls to `idempotent`
+// methods are retried on UNAVAILABLE (another replica answers when one dies or shuts down);
+// every other call is only retried by gRPC itself when it never reached a server.
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
+                                            const std::vector<RetriedMethod>& idempotent);
+
+}  // namespace common
