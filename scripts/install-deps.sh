@@ -37,6 +37,9 @@ PACKAGES=(
     nodejs
     npm
     chromium
+    # The deployment files' validation (scripts/validate-deploy.sh): `docker-compose config`
+    # only, no Docker engine (docker.io is merely recommended, and recommends are not installed).
+    docker-compose
 )
 
 # Names that installed packages provide count as installed: NodeSource's nodejs provides

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the project and runs every test (unit, integration, end-to-end, the OpenAPI lint)
+# Builds the project and runs every test (unit, integration, end-to-end, the OpenAPI lint, the
+# offline validation of the deployment files)
 # with CTest against throwaway PostgreSQL and Redis servers on free ports.
 #
 # Environment:
@@ -27,8 +28,10 @@ log() {
 
 "$REPO_ROOT/scripts/build.sh"
 BUILD_ABS=$(cd "$BUILD_DIR" && pwd -P)
-# The OpenAPI linter (test lint.openapi), from npm when tools/node_modules is missing or stale.
+# The OpenAPI linter (test lint.openapi) and the Kubernetes schema validator (test
+# deploy.validate), from npm (tools/package-lock.json) when tools/node_modules is missing or stale.
 "$REPO_ROOT/scripts/lint-openapi.sh" --install-only
+"$REPO_ROOT/scripts/validate-deploy.sh" --install-only
 
 TMP_DIR=""
 PG_STARTED=0
