@@ -36,6 +36,10 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
   args.SetServiceConfigJSON(service_config(idempotent));
   // Our policy, not one from DNS TXT records.
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+  // A restarted replica is usually back within a second: retry connecting soon, and never
+  // wait longer than a few seconds between attempts (gRPC's defaults: 1 s, up to 120 s).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(metrics::client_call_metrics());
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(), args,

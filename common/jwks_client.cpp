@@ -12,6 +12,9 @@ nlohmann::json jwk_json(const auth::v1::Jwk& key) {
 std::vector<jwt::KeyHandle> fetch_jwks(auth::v1::AuthService::StubInterface& auth, std::chrono::milliseconds timeout) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
+  // A token with a new kid typically follows an auth restart: wait (within the deadline) for
+  // the channel to reconnect instead of failing at once while it is backing off.
+  context.set_wait_for_ready(true);
   auth::v1::GetJwksResponse response;
   auto status = auth.GetJwks(&context, auth::v1::GetJwksRequest(), &response);
   if (!status.ok()) throw std::runtime_error("GetJwks failed: " + status.error_message());

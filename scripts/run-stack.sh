@@ -199,6 +199,12 @@ redis_start "$REDIS_DIR" "$REDIS_PORT" "$LOG_DIR/redis.log"
 
 AUTH_PORT=$(free_port "$PG_PORT" "$REDIS_PORT" "$GATEWAY_PORT")
 CONTENT_PORT=$(free_port "$PG_PORT" "$REDIS_PORT" "$GATEWAY_PORT" "$AUTH_PORT")
+# Prometheus /metrics of each process, on ports of their own (never the API port).
+AUTH_METRICS_PORT=$(free_port "$PG_PORT" "$REDIS_PORT" "$GATEWAY_PORT" "$AUTH_PORT" "$CONTENT_PORT")
+CONTENT_METRICS_PORT=$(free_port "$PG_PORT" "$REDIS_PORT" "$GATEWAY_PORT" "$AUTH_PORT" "$CONTENT_PORT" \
+    "$AUTH_METRICS_PORT")
+GATEWAY_METRICS_PORT=$(free_port "$PG_PORT" "$REDIS_PORT" "$GATEWAY_PORT" "$AUTH_PORT" "$CONTENT_PORT" \
+    "$AUTH_METRICS_PORT" "$CONTENT_METRICS_PORT")
 
 # --- services ----------------------------------------------------------------
 # start_service NAME [VAR=value...]
@@ -271,6 +277,7 @@ start_service auth-service \
     AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" \
     AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/auth" \
     AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" \
+    METRICS_ADDR="127.0.0.1:${AUTH_METRICS_PORT}" \
     JWT_PRIVATE_KEY_FILE="$KEY_FILE"
 
 # Content and the gateway take their verifying keys from auth's JWKS and learn of revoked
@@ -279,6 +286,7 @@ start_service content-service \
     CONTENT_LISTEN_ADDR="127.0.0.1:${CONTENT_PORT}" \
     CONTENT_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/content" \
     AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
+    METRICS_ADDR="127.0.0.1:${CONTENT_METRICS_PORT}" \
     REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 
 # Start the gateway only once both gRPC backends listen: otherwise its gRPC
@@ -295,6 +303,7 @@ start_service gateway \
     GATEWAY_PORT="$GATEWAY_PORT" \
     AUTH_SERVICE_TARGET="127.0.0.1:${AUTH_PORT}" \
     CONTENT_SERVICE_TARGET="127.0.0.1:${CONTENT_PORT}" \
+    METRICS_ADDR="127.0.0.1:${GATEWAY_METRICS_PORT}" \
     REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 
 log "waiting for the gateway to become ready..."
@@ -315,6 +324,8 @@ cat >&2 <<EOF
     State dir:  ${STATE_DIR} (PostgreSQL data, Redis AOF, JWT signing key)
     Internal:   PostgreSQL 127.0.0.1:${PG_PORT}, Redis 127.0.0.1:${REDIS_PORT},
                 auth gRPC 127.0.0.1:${AUTH_PORT}, content gRPC 127.0.0.1:${CONTENT_PORT}
+    Metrics:    http://127.0.0.1:{${GATEWAY_METRICS_PORT},${AUTH_METRICS_PORT},${CONTENT_METRICS_PORT}}/metrics
+                (gateway, auth, content)
     Reset:      stop the stack, then: rm -rf ${STATE_DIR}
   Press Ctrl-C to stop.
 ==============================================================================
