@@ -48,14 +48,20 @@ CallMetrics call_metrics(const std::string& side) {
                       {"grpc_service", "grpc_method"})};
 }
 
-class ClientInterceptor final : public grpc::experimental::Interceptor {
+// Records one call when its status passes `kHook`: received (client) or sent (server).
+template <InterceptionHookPoints kHook>
+class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
-  ClientInterceptor(const CallMetrics& metrics, const char* method)
+  CallInterceptor(const CallMetrics& metrics, const char* method)
       : metrics_(metrics), method_(split_method(method)), started_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
-      metrics_.record(method_, methods->GetRecvStatus()->error_code(), started_);
+    if (methods->QueryInterceptionHookPoint(kHook)) {
+      if constexpr (kHook == InterceptionHookPoints::POST_RECV_STATUS) {
+        metrics_.record(method_, methods->GetRecvStatus()->error_code(), started_);
+      } else {
+        metrics_.record(method_, methods->GetSendStatus().error_code(), started_);
+      }
     }
     methods->Proceed();
   }
@@ -66,23 +72,8 @@ class ClientInterceptor final : public grpc::experimental::Interceptor {
   std::chrono::steady_clock::time_point started_;
 };
 
-class ServerInterceptor final : public grpc::experimental::Interceptor {
- public:
-  ServerInterceptor(const CallMetrics& metrics, const char* method)
-      : metrics_(metrics), method_(split_method(method)), started_(std::chrono::steady_clock::now()) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      metrics_.record(method_, methods->GetSendStatus().error_code(), started_);
-    }
-    methods->Proceed();
-  }
-
- private:
-  const CallMetrics& metrics_;
-  std::pair<std::string, std::string> method_;
-  std::chrono::steady_clock::time_point started_;
-};
+using ClientInterceptor = CallInterceptor<InterceptionHookPoints::POST_RECV_STATUS>;
+using ServerInterceptor = CallInterceptor<InterceptionHookPoints::PRE_SEND_STATUS>;
 
 class ClientFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
  public:
