@@ -61,12 +61,18 @@ jwt::Claims TokenVerifier::verify(std::string_view token) const {
   refresh_if_stale();
   auto keys = keys_.load();
   jwt::Claims claims;
-  try {
-    claims = keys->verify(token, options_.rules);
-  } catch (const jwt::UnknownKey&) {
-    // A key rotated in since the last fetch: fetch (rate-limited) and try again.
-    if (!refetch_for_unknown_kid(keys)) throw;
-    claims = keys_.load()->verify(token, options_.rules);
+  if (auto cached = verified_.find(token, keys, jwt::Clock::now(), options_.rules.leeway)) {
+    claims = std::move(*cached);
+  } else {
+    try {
+      claims = keys->verify(token, options_.rules);
+    } catch (const jwt::UnknownKey&) {
+      // A key rotated in since the last fetch: fetch (rate-limited) and try again.
+      if (!refetch_for_unknown_kid(keys)) throw;
+      keys = keys_.load();
+      claims = keys->verify(token, options_.rules);
+    }
+    verified_.put(token, keys, claims);
   }
   if (revocations_ && revocations_->is_revoked(claims.jti, claims.family)) {
     throw jwt::TokenError("token revoked");

@@ -2,6 +2,7 @@
 
 #include "common/jwt.hpp"
 #include "common/revocation_set.hpp"
+#include "common/verified_token_cache.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -16,7 +17,8 @@ namespace common {
 // Verifies access tokens where they are used (gateway, content): signature against keys that
 // follow the auth service's JWKS (refetched on an unknown kid, so a new signing key works at
 // once), the RFC 8725 rules, and the in-memory revocation set fed by the revocation channel.
-// Thread-safe; verification takes no lock.
+// Verified tokens are cached until they expire (the revocation set is checked every time).
+// Thread-safe.
 class TokenVerifier final {
  public:
   // Returns the auth service's current public keys; throws on failure.
@@ -52,6 +54,7 @@ class TokenVerifier final {
   mutable std::mutex fetch_mutex_;
   mutable std::atomic<std::chrono::steady_clock::rep> last_fetch_{0};
   mutable bool ever_fetched_ = false;  // guarded by fetch_mutex_
+  mutable VerifiedTokenCache verified_;
 };
 
 }  // namespace common

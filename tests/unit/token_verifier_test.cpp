@@ -123,4 +123,49 @@ TEST_F(TokenVerifierTest, RevokedTokensAndFamiliesAreRefused) {
   EXPECT_EQ(verifier.verify(current_.sign(access_claims("alive", "other"))).jti, "alive");
 }
 
+TEST_F(TokenVerifierTest, ACachedTokenIsStillRefusedOnceRevoked) {
+  std::vector<common::jwt::KeyHandle> served = {current_.key()};
+  TokenVerifier verifier(options(&served), &revoked_);
+  verifier.refresh_keys();
+  std::string token = current_.sign(access_claims("cached", "fam-1"));
+  EXPECT_EQ(verifier.verify(token).jti, "cached");
+  EXPECT_EQ(verifier.verify(token).jti, "cached");  // from the cache
+  revoked_.add("fam:fam-1", now_seconds() + 300);
+  EXPECT_THROW(verifier.verify(token), TokenError);
+}
+
+TEST_F(TokenVerifierTest, ACachedTokenDiesWithTheKeyThatSignedIt) {
+  std::vector<common::jwt::KeyHandle> served = {current_.key(), rotated_in_.key()};
+  auto o = options(&served);
+  o.min_refetch_gap = std::chrono::milliseconds(0);
+  TokenVerifier verifier(std::move(o), &revoked_);
+  verifier.refresh_keys();
+  std::string token = rotated_in_.sign(access_claims("k", "f"));
+  EXPECT_EQ(verifier.verify(token).jti, "k");
+  served = {current_.key()};  // the key is retired from the JWKS
+  verifier.refresh_keys();
+  EXPECT_THROW(verifier.verify(token), TokenError);
+}
+
+TEST(VerifiedTokenCache, ForgetsExpiredTokensAndOtherKeySetsAndStaysBounded) {
+  common::VerifiedTokenCache cache(32);
+  auto keys = std::make_shared<const common::jwt::KeySet>();
+  auto other_keys = std::make_shared<const common::jwt::KeySet>();
+  auto now = common::jwt::Clock::now();
+  common::jwt::Claims claims;
+  claims.jti = "j";
+  claims.expires_at = now + std::chrono::seconds(60);
+  cache.put("token", keys, claims);
+  EXPECT_EQ(cache.find("token", keys, now, std::chrono::seconds(0))->jti, "j");
+  EXPECT_FALSE(cache.find("token", other_keys, now, std::chrono::seconds(0)));
+  EXPECT_FALSE(cache.find("token", keys, now + std::chrono::seconds(61), std::chrono::seconds(0)));
+  EXPECT_TRUE(cache.find("token", keys, now + std::chrono::seconds(61), std::chrono::seconds(30)));
+  EXPECT_FALSE(cache.find("other", keys, now, std::chrono::seconds(0)));
+  for (int i = 0; i < 10000; ++i) cache.put("t" + std::to_string(i), keys, claims);
+  int kept = 0;
+  for (int i = 0; i < 10000; ++i) kept += cache.find("t" + std::to_string(i), keys, now, std::chrono::seconds(0)) ? 1 : 0;
+  EXPECT_LE(kept, 16 * 3) << "bounded by the capacity (per shard)";
+  EXPECT_GT(kept, 0);
+}
+
 }  // namespace

@@ -1,0 +1,235 @@
+"""The benchmark's bookkeeping (bench/run.sh calls it).
+
+  report.py wrk-row STACK ROUTE CONNECTIONS ROUND < wrk output     -> one JSON row
+  report.py grpc-row METHOD CONNECTIONS ROUND < grpc_load output    -> one JSON row
+  report.py pgbench-row < pgbench output                            -> one JSON row
+  report.py hash-row STACK < {"ms_per_hash": ...}                   -> one JSON row
+  report.py report ROWS OUT --seconds S --rounds R --connections "16 128"
+      -> OUT/results.json, OUT/table.md, OUT/throughput.png (gnuplot); exits 1 when a
+         measurement failed (no requests, or errors), so the smoke test catches a broken bench.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def duration_ms(text):
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def wrk_row(stack, route, connections, round_):
+    out = sys.stdin.read()
+    percentiles = {p: duration_ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M)}
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = sum(int(g) for g in socket.groups()) if socket else 0
+    return {"kind": "http", "stack": stack, "route": route, "connections": int(connections),
+            "round": int(round_), "requests": requests, "rps": rps,
+            "p50_ms": percentiles.get("50"), "p99_ms": percentiles.get("99"),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "errors": errors}
+
+
+def grpc_row(method, connections, round_):
+    data = json.loads(sys.stdin.read())
+    return {"kind": "grpc", "stack": "ours (gRPC direct)", "route": method, "connections": int(connections),
+            "round": int(round_), "requests": data["requests"], "rps": data["rps"],
+            "p50_ms": data["p50_ms"], "p99_ms": data["p99_ms"], "non2xx": 0, "errors": data["errors"]}
+
+
+def pgbench_row():
+    out = sys.stdin.read()
+    tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
+    if not tps:
+        tps = re.search(r"tps = ([\d.]+)", out)
+    return {"kind": "pgbench", "tps": float(tps.group(1)) if tps else 0.0,
+            "command": "pgbench -S -M prepared -c 8 -j 2"}
+
+
+def hash_row(stack):
+    data = json.loads(sys.stdin.read())
+    return dict(data, kind="hash", stack=stack)
+
+
+def median_round(rows):
+    """The round with the median throughput, so its latencies belong to the figure shown."""
+    ordered = sorted(rows, key=lambda r: r["rps"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def fmt(value, digits=1):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def report(rows_file, out, seconds, rounds, connections):
+    rows = [json.loads(line) for line in open(rows_file) if line.strip()]
+    measured = [r for r in rows if r["kind"] in ("http", "grpc")]
+    groups = {}
+    for r in measured:
+        groups.setdefault((r["kind"], r["stack"], r["route"], r["connections"]), []).append(r)
+    best = {key: median_round(group) for key, group in groups.items()}
+    failures = [f"{r['stack']} {r['route']} c={r['connections']} round {r['round']}: "
+                f"{r['requests']} requests, {r['non2xx']} non-2xx, {r['errors']} socket errors"
+                for r in measured if r["requests"] == 0 or r["non2xx"] or r["errors"]]
+    pg = next((r for r in rows if r["kind"] == "pgbench"), {"tps": 0})
+    hashes = {r["stack"]: r for r in rows if r["kind"] == "hash"}
+    memory = [r for r in rows if r["kind"] == "memory"]
+    conns = [int(c) for c in connections.split()]
+    routes = [r for r in dict.fromkeys(r["route"] for r in measured if r["stack"] == "ours")]
+
+    def get(stack, route, c, kind="http"):
+        return best.get((kind, stack, route, c))
+
+    lines = []
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines.append(f"Run {when} on {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
+                 f"{seconds} s per run, median of {rounds} A/B rounds, wrk -t2 with keep-alive.")
+    lines.append("")
+    lines.append("| route | conns | ours req/s | p50 ms | p99 ms | Django req/s | p50 ms | p99 ms | ours ÷ Django | ours ÷ HTTP ceiling |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for route in routes:
+        for c in conns:
+            ours, peer, ceiling = get("ours", route, c), get("peer", route, c), None
+            ceiling = next((v for k, v in best.items() if k[0] == "http" and k[1] == "ceiling" and k[3] == c), None)
+            if not ours:
+                continue
+            ratio = f"{ours['rps'] / peer['rps']:.1f}×" if peer and peer["rps"] else "–"
+            share = f"{100 * ours['rps'] / ceiling['rps']:.0f}%" if ceiling and ceiling["rps"] else "–"
+            lines.append(f"| `{route}` | {c} | {fmt(ours['rps'], 0)} | {fmt(ours['p50_ms'], 2)} | "
+                         f"{fmt(ours['p99_ms'], 2)} | {fmt(peer and peer['rps'], 0)} | "
+                         f"{fmt(peer and peer['p50_ms'], 2)} | {fmt(peer and peer['p99_ms'], 2)} | {ratio} | {share} |")
+    lines.append("")
+    lines.append("Ceilings and gRPC straight to content:")
+    lines.append("")
+    lines.append("| what | conns | req/s | p50 ms | p99 ms | gateway route req/s | gateway adds |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for c in conns:
+        ceiling = get("ceiling", "GET /ping (bare cpp-httplib)", c)
+        if ceiling:
+            lines.append(f"| HTTP ceiling: bare cpp-httplib `GET /ping` | {c} | {fmt(ceiling['rps'], 0)} | "
+                         f"{fmt(ceiling['p50_ms'], 2)} | {fmt(ceiling['p99_ms'], 2)} | | |")
+    via_gateway = {"GetPost": "GET /api/posts/{id}/", "ListPosts": "GET /api/posts/ (50)",
+                   "GetDashboard": "GET /api/dashboard/"}
+    for method, route in via_gateway.items():
+        for c in conns:
+            direct, gateway = get("ours (gRPC direct)", method, c, "grpc"), get("ours", route, c)
+            if not direct:
+                continue
+            adds = f"{100 * (direct['rps'] / gateway['rps'] - 1):+.0f}% time" if gateway and gateway["rps"] else "–"
+            lines.append(f"| gRPC `{method}` to content | {c} | {fmt(direct['rps'], 0)} | "
+                         f"{fmt(direct['p50_ms'], 2)} | {fmt(direct['p99_ms'], 2)} | "
+                         f"{fmt(gateway and gateway['rps'], 0)} | {adds} |")
+    lines.append(f"| database ceiling: `{pg.get('command', 'pgbench -S')}` | 8 | {fmt(pg['tps'], 0)} tps | | | | |")
+    lines.append("")
+    login = {s: max((v["rps"] for k, v in best.items() if k[1] == s and k[2].startswith("POST /api/token/ (login)")),
+                    default=None) for s in ("ours", "peer")}
+    lines.append("Password hashing (one hash on one core; logins/s: the login route's best throughput):")
+    lines.append("")
+    lines.append("| stack | algorithm and cost | ms per hash | logins/s |")
+    lines.append("| --- | --- | ---: | ---: |")
+    if "ours" in hashes:
+        h = hashes["ours"]
+        lines.append(f"| ours | argon2id m={h['memory_kib']} KiB, t={h['iterations']}, p={h['parallelism']} | "
+                     f"{fmt(h['ms_per_hash'])} | {fmt(login['ours'], 0)} |")
+    if "peer" in hashes:
+        h = hashes["peer"]
+        lines.append(f"| Django | {h.get('algorithm', 'pbkdf2_sha256')} {h.get('iterations', '?')} iterations | "
+                     f"{fmt(h['ms_per_hash'])} | {fmt(login['peer'], 0)} |")
+    lines.append("")
+    lines.append("Peak memory (VmHWM) after the run:")
+    lines.append("")
+    lines.append("| stack | process | peak MiB |")
+    lines.append("| --- | --- | ---: |")
+    for m in memory:
+        lines.append(f"| {m['stack']} | {m['process']} | {m['peak_kib'] / 1024:.1f} |")
+    if failures:
+        lines.append("")
+        lines.append("Failed measurements: " + "; ".join(failures))
+    table = "\n".join(lines) + "\n"
+
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "table.md"), "w") as f:
+        f.write(table)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"date": when, "cpu": cpu, "cores": os.cpu_count(), "seconds": seconds, "rounds": rounds,
+                   "rows": rows}, f, indent=1)
+    plot(best, routes, conns, out)
+    print(table)
+    if failures:
+        print("failed measurements:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+def plot(best, routes, conns, out):
+    """Throughput (log scale) and p99 per route at the highest connection count: ours, the
+    Django peer, and the HTTP ceiling as a line."""
+    c = max(conns)
+    data = os.path.join(out, "plot.dat")
+    with open(data, "w") as f:
+        for route in routes:
+            ours, peer = best.get(("http", "ours", route, c)), best.get(("http", "peer", route, c))
+            label = route.replace("POST ", "P ").replace("GET ", "G ").replace(" (login)", "").replace(" (50)", "")
+            f.write(f'"{label}" {ours["rps"] if ours else 0} {peer["rps"] if peer else 0} '
+                    f'{ours["p99_ms"] if ours else 0} {peer["p99_ms"] if peer else 0}\n')
+    ceiling = best.get(("http", "ceiling", "GET /ping (bare cpp-httplib)", c))
+    ceiling_rps = ceiling["rps"] if ceiling else 0
+    script = f"""
+set terminal pngcairo size 1200,900 font ",10"
+set output "{os.path.join(out, 'throughput.png')}"
+set multiplot layout 2,1 title "ours vs Django + DRF + simplejwt, {c} connections"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set xtics rotate by -20 noenhanced
+set grid ytics
+set logscale y
+set ylabel "requests/s (log)"
+set key top right
+plot "{data}" using 2:xtic(1) title "ours" lc rgb "#1f77b4", \\
+     "" using 3 title "Django peer" lc rgb "#ff7f0e", \\
+     {ceiling_rps if ceiling_rps else 1} with lines lw 2 lc rgb "#2ca02c" title "HTTP ceiling (bare cpp-httplib)"
+set ylabel "p99 latency ms (log)"
+plot "{data}" using 4:xtic(1) title "ours" lc rgb "#1f77b4", \\
+     "" using 5 title "Django peer" lc rgb "#ff7f0e"
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def main():
+    command = sys.argv[1]
+    if command == "wrk-row":
+        print(json.dumps(wrk_row(*sys.argv[2:6])))
+    elif command == "grpc-row":
+        print(json.dumps(grpc_row(*sys.argv[2:5])))
+    elif command == "pgbench-row":
+        print(json.dumps(pgbench_row()))
+    elif command == "hash-row":
+        print(json.dumps(hash_row(sys.argv[2])))
+    elif command == "report":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("rows")
+        parser.add_argument("out")
+        parser.add_argument("--seconds", type=int)
+        parser.add_argument("--rounds", type=int)
+        parser.add_argument("--connections")
+        args = parser.parse_args(sys.argv[2:])
+        sys.exit(report(args.rows, args.out, args.seconds, args.rounds, args.connections))
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()

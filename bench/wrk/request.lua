@@ -1,0 +1,12 @@
+-- One fixed request: BENCH_METHOD (GET), BENCH_BODY (JSON, optional), BENCH_TOKEN (bearer,
+-- optional), all from the environment, so one script serves every route.
+local token = os.getenv("BENCH_TOKEN")
+local body = os.getenv("BENCH_BODY")
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+if token and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+if body and body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
