@@ -40,6 +40,15 @@ PACKAGES=(
     # The deployment files' validation (scripts/validate-deploy.sh): `docker-compose config`
     # only, no Docker engine (docker.io is merely recommended, and recommends are not installed).
     docker-compose
+    # The benchmark (bench/run.sh; its smoke run is a test): load generator, plot, and the
+    # Django + DRF + simplejwt peer under gunicorn.
+    wrk
+    gnuplot-nox
+    python3-django
+    python3-djangorestframework
+    python3-djangorestframework-simplejwt
+    python3-psycopg2
+    gunicorn
 )
 
 # Names that installed packages provide count as installed: NodeSource's nodejs provides
