@@ -68,7 +68,7 @@ StatusDetails parse_status_details(const grpc::Status& status) {
   return out;
 }
 
-std::string metadata_value(const grpc::ServerContext& context, const std::string& key) {
+std::string metadata_value(const grpc::ServerContextBase& context, const std::string& key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) return {};

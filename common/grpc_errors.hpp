@@ -31,6 +31,6 @@ struct StatusDetails {
 StatusDetails parse_status_details(const grpc::Status& status);
 
 // First value of a request metadata key ("" when absent).
-std::string metadata_value(const grpc::ServerContext& context, const std::string& key);
+std::string metadata_value(const grpc::ServerContextBase& context, const std::string& key);
 
 }  // namespace common

@@ -50,7 +50,7 @@ int check_own_health(const std::string& listen_address);
 // UNAVAILABLE, anything else INTERNAL without internals; logs one line per call with the
 // request id the gateway passed in x-request-id.
 template <class Body>
-grpc::Status run_rpc(grpc::ServerContext* context, const char* method, Body&& body) {
+grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&& body) {
   auto started = std::chrono::steady_clock::now();
   grpc::Status status;
   try {

@@ -194,7 +194,7 @@ bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {
 
 std::vector<FamilyRevocation> RefreshFamilyStore::live_revocations() {
   return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
     return to_revocations(tx.exec_prepared("family_live_revocations"));
   });
 }

@@ -51,7 +51,7 @@ void RevocationStore::publish(const std::vector<common::Revocation>& revocations
 
 bool RevocationStore::is_revoked(const std::string& jti, const std::string& family) {
   return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
     return tx.exec_prepared1("revoked_access_check", jti, family)[0].as<bool>();
   });
 }

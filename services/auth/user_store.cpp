@@ -58,7 +58,7 @@ UserRecord UserStore::create(const NewUser& user, const InSameTransaction& also)
 
 std::optional<UserRecord> UserStore::find(const char* statement, const std::string& key) {
   return pool_.with_connection([&](pqxx::connection& c) -> std::optional<UserRecord> {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
     auto result = tx.exec_prepared(statement, key);
     if (result.empty()) return std::nullopt;
     return to_user(result[0]);
@@ -75,7 +75,7 @@ std::optional<UserRecord> UserStore::find_by_email(const std::string& email) {
 
 std::optional<UserRecord> UserStore::find_by_id(std::int64_t id) {
   return pool_.with_connection([&](pqxx::connection& c) -> std::optional<UserRecord> {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
     auto result = tx.exec_prepared("users_by_id", id);
     if (result.empty()) return std::nullopt;
     return to_user(result[0]);

@@ -4,7 +4,7 @@
 
 namespace content {
 
-std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContext& context,
+std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContextBase& context,
                                                         grpc::Status& status) const {
   auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
   if (!token) {

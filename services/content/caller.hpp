@@ -23,7 +23,7 @@ class CallerAuthenticator final {
   explicit CallerAuthenticator(const common::TokenVerifier& tokens) : tokens_(tokens) {}
 
   // nullopt with `status` set to UNAUTHENTICATED when the call carries no valid access token.
-  std::optional<Caller> authenticate(const grpc::ServerContext& context, grpc::Status& status) const;
+  std::optional<Caller> authenticate(const grpc::ServerContextBase& context, grpc::Status& status) const;
 
  private:
   const common::TokenVerifier& tokens_;

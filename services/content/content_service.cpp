@@ -64,17 +64,19 @@ std::optional<std::int64_t> limit_of(const Request& request) {
 }  // namespace
 
 template <class Body>
-grpc::Status ContentServiceImpl::authenticated(grpc::ServerContext* context, const char* method,
-                                               Body&& body) {
-  return common::run_rpc(context, method, [&] {
+grpc::ServerUnaryReactor* ContentServiceImpl::authenticated(grpc::CallbackServerContext* context,
+                                                            const char* method, Body&& body) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(common::run_rpc(context, method, [&] {
     grpc::Status status;
     auto caller = authenticator_.authenticate(*context, status);
     if (!caller) return status;
     return body(*caller);
-  });
+  }));
+  return reactor;
 }
 
-grpc::Status ContentServiceImpl::CreatePost(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::CreatePost(grpc::CallbackServerContext* context,
                                             const v1::CreatePostRequest* request,
                                             v1::CreatePostResponse* response) {
   return authenticated(context, "content.CreatePost", [&](const Caller& caller) {
@@ -86,7 +88,7 @@ grpc::Status ContentServiceImpl::CreatePost(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::GetPost(grpc::ServerContext* context, const v1::GetPostRequest* request,
+grpc::ServerUnaryReactor* ContentServiceImpl::GetPost(grpc::CallbackServerContext* context, const v1::GetPostRequest* request,
                                          v1::GetPostResponse* response) {
   return authenticated(context, "content.GetPost", [&](const Caller& caller) {
     auto post = posts_.get(caller.user_id, request->id());
@@ -96,7 +98,7 @@ grpc::Status ContentServiceImpl::GetPost(grpc::ServerContext* context, const v1:
   });
 }
 
-grpc::Status ContentServiceImpl::ListPosts(grpc::ServerContext* context, const v1::ListPostsRequest* request,
+grpc::ServerUnaryReactor* ContentServiceImpl::ListPosts(grpc::CallbackServerContext* context, const v1::ListPostsRequest* request,
                                            v1::ListPostsResponse* response) {
   return authenticated(context, "content.ListPosts", [&](const Caller& caller) {
     auto errors = paging_errors(*request);
@@ -108,7 +110,7 @@ grpc::Status ContentServiceImpl::ListPosts(grpc::ServerContext* context, const v
   });
 }
 
-grpc::Status ContentServiceImpl::UpdatePost(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::UpdatePost(grpc::CallbackServerContext* context,
                                             const v1::UpdatePostRequest* request,
                                             v1::UpdatePostResponse* response) {
   return authenticated(context, "content.UpdatePost", [&](const Caller& caller) {
@@ -126,7 +128,7 @@ grpc::Status ContentServiceImpl::UpdatePost(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::DeletePost(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::DeletePost(grpc::CallbackServerContext* context,
                                             const v1::DeletePostRequest* request,
                                             v1::DeletePostResponse*) {
   return authenticated(context, "content.DeletePost", [&](const Caller& caller) {
@@ -135,7 +137,7 @@ grpc::Status ContentServiceImpl::DeletePost(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::CreateTask(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::CreateTask(grpc::CallbackServerContext* context,
                                             const v1::CreateTaskRequest* request,
                                             v1::CreateTaskResponse* response) {
   return authenticated(context, "content.CreateTask", [&](const Caller& caller) {
@@ -147,7 +149,7 @@ grpc::Status ContentServiceImpl::CreateTask(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::GetTask(grpc::ServerContext* context, const v1::GetTaskRequest* request,
+grpc::ServerUnaryReactor* ContentServiceImpl::GetTask(grpc::CallbackServerContext* context, const v1::GetTaskRequest* request,
                                          v1::GetTaskResponse* response) {
   return authenticated(context, "content.GetTask", [&](const Caller& caller) {
     auto task = tasks_.get(caller.user_id, request->id());
@@ -157,7 +159,7 @@ grpc::Status ContentServiceImpl::GetTask(grpc::ServerContext* context, const v1:
   });
 }
 
-grpc::Status ContentServiceImpl::ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
+grpc::ServerUnaryReactor* ContentServiceImpl::ListTasks(grpc::CallbackServerContext* context, const v1::ListTasksRequest* request,
                                            v1::ListTasksResponse* response) {
   return authenticated(context, "content.ListTasks", [&](const Caller& caller) {
     auto errors = paging_errors(*request);
@@ -169,7 +171,7 @@ grpc::Status ContentServiceImpl::ListTasks(grpc::ServerContext* context, const v
   });
 }
 
-grpc::Status ContentServiceImpl::UpdateTask(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::UpdateTask(grpc::CallbackServerContext* context,
                                             const v1::UpdateTaskRequest* request,
                                             v1::UpdateTaskResponse* response) {
   return authenticated(context, "content.UpdateTask", [&](const Caller& caller) {
@@ -187,7 +189,7 @@ grpc::Status ContentServiceImpl::UpdateTask(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::DeleteTask(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::DeleteTask(grpc::CallbackServerContext* context,
                                             const v1::DeleteTaskRequest* request,
                                             v1::DeleteTaskResponse*) {
   return authenticated(context, "content.DeleteTask", [&](const Caller& caller) {
@@ -196,7 +198,7 @@ grpc::Status ContentServiceImpl::DeleteTask(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ContentServiceImpl::GetDashboard(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ContentServiceImpl::GetDashboard(grpc::CallbackServerContext* context,
                                               const v1::GetDashboardRequest* request,
                                               v1::GetDashboardResponse* response) {
   return authenticated(context, "content.GetDashboard", [&](const Caller& caller) {

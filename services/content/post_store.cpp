@@ -47,7 +47,8 @@ PostRecord PostStore::create(std::int64_t user_id, const std::string& title, con
 
 std::optional<PostRecord> PostStore::get(std::int64_t user_id, std::int64_t id) {
   return pool_.with_connection([&](pqxx::connection& c) -> std::optional<PostRecord> {
-    pqxx::read_transaction tx(c);
+    // One statement needs no BEGIN/COMMIT: one round trip instead of three.
+    pqxx::nontransaction tx(c);
     auto result = tx.exec_prepared("posts_get", user_id, id);
     if (result.empty()) return std::nullopt;
     return to_post(result[0]);

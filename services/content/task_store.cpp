@@ -50,7 +50,7 @@ TaskRecord TaskStore::create(std::int64_t user_id, const TaskInput& input) {
 
 std::optional<TaskRecord> TaskStore::get(std::int64_t user_id, std::int64_t id) {
   return pool_.with_connection([&](pqxx::connection& c) -> std::optional<TaskRecord> {
-    pqxx::read_transaction tx(c);
+    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
     auto result = tx.exec_prepared("tasks_get", user_id, id);
     if (result.empty()) return std::nullopt;
     return to_task(result[0]);
