@@ -1,7 +1,8 @@
 """Prepares one stack for the benchmark over its public API: a user with N posts, a fresh
 access token, and refresh tokens for the refresh benchmark (one login each). Prints JSON.
 
-usage: load_data.py BASE_URL USERNAME PASSWORD POSTS REFRESH_TOKENS TOKENS_FILE
+usage: load_data.py BASE_URL USERNAME PASSWORD POSTS|- REFRESH_TOKENS TOKENS_FILE
+  (POSTS "-": only new refresh tokens, for another refresh run)
 """
 import json
 import sys
@@ -23,6 +24,13 @@ def call(base, method, path, body=None, token=None):
         return error.code, json.loads(error.read() or b"null")
 
 
+def write_refresh_tokens(login, count, tokens_file):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refresh = [pair["refresh"] for pair in pool.map(login, range(count))]
+    with open(tokens_file, "w") as out:
+        out.write("\n".join(refresh) + "\n")
+
+
 def main():
     base, username, password, posts, refresh_count, tokens_file = sys.argv[1:7]
     status, body = call(base, "POST", "/api/register/",
@@ -37,6 +45,9 @@ def main():
         return body
 
     tokens = login()
+    if posts == "-":  # refresh tokens only
+        write_refresh_tokens(login, int(refresh_count), tokens_file)
+        return
     _, existing = call(base, "GET", "/api/posts/", token=tokens["access"])
     for i in range(len(existing), int(posts)):
         status, body = call(base, "POST", "/api/posts/",
@@ -44,10 +55,7 @@ def main():
         if status != 201:
             sys.exit(f"create post: {status} {body}")
     _, listed = call(base, "GET", "/api/posts/", token=tokens["access"])
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        refresh = [pair["refresh"] for pair in pool.map(login, range(int(refresh_count)))]
-    with open(tokens_file, "w") as out:
-        out.write("\n".join(refresh) + "\n")
+    write_refresh_tokens(login, int(refresh_count), tokens_file)
     print(json.dumps({"access": tokens["access"], "post_id": listed[0]["id"], "posts": len(listed)}))
 
 

@@ -145,7 +145,8 @@ wrk_row() {
     local stack=$1 route=$2 connections=$3 round=$4 url=$5 script=${6:-bench/wrk/request.lua}
     local threads=$WRK_THREADS
     (( connections < threads )) && threads=$connections
-    BENCH_THREADS=$threads wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency \
+    # A 10 s timeout: wrk's default (2 s) would count a queued login as a socket error.
+    BENCH_THREADS=$threads wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency --timeout 10s \
         -s "$script" "$url" >"$WORK/wrk.out" 2>&1 || die "wrk failed: $(cat "$WORK/wrk.out")"
     "$PY" bench/report.py wrk-row "$stack" "$route" "$connections" "$round" <"$WORK/wrk.out" >>"$ROWS"
 }
@@ -165,7 +166,7 @@ measure() {  # measure ROUTE METHOD PATH_OURS PATH_PEER BODY AUTH(yes|no) [SCRIP
                 export BENCH_METHOD=$method BENCH_BODY=$body BENCH_TOKEN=""
                 [[ $auth == yes ]] && BENCH_TOKEN=${ACCESS[$stack]}
                 if [[ -n "$script" ]]; then
-                    "$PY" bench/load_data.py "${BASE[$stack]}" bench_user "$PASSWORD" 50 "$(( c + REFRESH_POOL_EXTRA ))" \
+                    "$PY" bench/load_data.py "${BASE[$stack]}" bench_user "$PASSWORD" - "$(( c + REFRESH_POOL_EXTRA ))" \
                         "$WORK/refresh-$stack.txt" >/dev/null
                     export BENCH_TOKENS_FILE="$WORK/refresh-$stack.txt"
                     wrk_row "$stack" "$route" "$c" "$round" "${BASE[$stack]}" "$script"
@@ -233,6 +234,8 @@ peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
         "$workers" "$total"
 } >>"$ROWS"
 
+strict=()
+[[ "${BENCH_SMOKE:-0}" == 1 ]] && strict=(--strict)  # the smoke test fails on any failed request
 "$PY" bench/report.py report "$ROWS" "$OUT" --seconds "$SECONDS_PER_RUN" --rounds "$ROUNDS" \
-    --connections "$CONNECTIONS"
+    --connections "$CONNECTIONS" "${strict[@]}"
 log "results in ${OUT}: results.json, table.md, throughput.png"

@@ -7,6 +7,8 @@
 namespace common {
 namespace {
 
+constexpr int kMaxReceiveBytes = 64 * 1024 * 1024;
+
 std::string service_config(const std::vector<RetriedMethod>& idempotent) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& m : idempotent) names.push_back({{"service", m.service}, {"method", m.method}});
@@ -36,6 +38,8 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
   args.SetServiceConfigJSON(service_config(idempotent));
   // Our policy, not one from DNS TXT records.
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+  // An unpaged list of a user with many posts exceeds gRPC's default 4 MiB.
+  args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   // A restarted replica is usually back within a second: retry connecting soon, and never
   // wait longer than a few seconds between attempts (gRPC's defaults: 1 s, up to 120 s).
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);

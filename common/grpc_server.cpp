@@ -34,7 +34,8 @@ GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& pref
   GrpcServerOptions o;
   o.listen_address = env.text(prefix + "_LISTEN_ADDR", default_listen, "gRPC listen address");
   o.max_threads = static_cast<int>(
-      env.integer(prefix + "_GRPC_MAX_THREADS", 64, "most threads serving gRPC calls", 2, 4096));
+      env.integer(prefix + "_GRPC_MAX_THREADS", 256,
+                  "most threads serving gRPC calls at once (sync API; calls beyond it are refused)", 2, 4096));
   o.shutdown_drain = std::chrono::milliseconds(env.integer(
       "SHUTDOWN_DRAIN_MS", 1000,
       "on SIGTERM, health says NOT_SERVING this long before the server stops accepting, so clients "

@@ -48,7 +48,9 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
     case grpc::StatusCode::NOT_FOUND:
       return send_detail(response, 404, "Not found.");
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // A rate limit says when to come back; anything else is a server out of capacity.
       response.set_header("Retry-After", std::to_string(details.retry_delay ? details.retry_delay->count() : 1));
+      if (!details.retry_delay) return send_detail(response, 503, "Service temporarily unavailable, try again later.");
       return send_detail(response, 429, "Request was throttled.");
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:

@@ -36,6 +36,11 @@ AuthConfig AuthConfig::from_env(common::Env& env) {
       env.integer("ARGON2_ITERATIONS", 2, "argon2id time cost", 1, 100));
   c.argon2.parallelism = static_cast<std::uint32_t>(
       env.integer("ARGON2_PARALLELISM", 1, "argon2id lanes", 1, 64));
+  c.argon2.max_concurrent = static_cast<std::uint32_t>(env.integer(
+      "ARGON2_MAX_CONCURRENT", 0,
+      "password hashes computed at once, the others wait (memory: this many times ARGON2_MEMORY_KIB); "
+      "0: one per core",
+      0, 1024));
   auto limit = [&env](const std::string& prefix, RateLimit fallback, const std::string& what) {
     return RateLimit{
         env.integer(prefix + "_MAX", fallback.max_attempts, what + ": attempts allowed per window", 1),

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <semaphore>
 #include <string>
 #include <string_view>
 
@@ -10,6 +12,9 @@ struct Argon2Params {
   std::uint32_t memory_kib = 19456;  // OWASP's minimum for argon2id: 19 MiB, t=2, p=1
   std::uint32_t iterations = 2;
   std::uint32_t parallelism = 1;
+  // Hashes computed at once; more wait their turn. Bounds memory (memory_kib each) and keeps
+  // a burst of logins from starving every other call of CPU. 0: one per core.
+  std::uint32_t max_concurrent = 0;
 };
 
 // argon2id, stored as a PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash).
@@ -25,7 +30,11 @@ class PasswordHasher final {
   void verify_dummy(std::string_view password) const;
 
  private:
+  // Holds a hashing slot for its lifetime.
+  class Slot;
+
   Argon2Params params_;
+  std::unique_ptr<std::counting_semaphore<>> slots_;
   std::string dummy_hash_;
 };
 
