@@ -19,17 +19,10 @@ import statistics
 import subprocess
 import sys
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def duration_ms(text):
-    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
-    return float(match.group(1)) * UNITS[match.group(2)]
-
-
 def wrk_row(stack, route, connections, round_):
     out = sys.stdin.read()
-    percentiles = {p: duration_ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M)}
+    # Printed by the scripts' done() hook (bench/wrk/*.lua), in microseconds.
+    percentiles = {p: int(v) / 1000.0 for p, v in re.findall(r"^BENCH_P(\d+)_US (\d+)$", out, re.M)}
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

@@ -37,3 +37,8 @@ function response(status, headers, body)
     table.insert(pool, refresh)
   end
 end
+
+-- Exact percentiles (microseconds) for bench/report.py, besides wrk's rounded table.
+function done(summary, latency, requests)
+  io.write(string.format("BENCH_P50_US %d\nBENCH_P99_US %d\n", latency:percentile(50), latency:percentile(99)))
+end

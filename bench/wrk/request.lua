@@ -10,3 +10,8 @@ if body and body ~= "" then
   wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
 end
+
+-- Exact percentiles (microseconds) for bench/report.py, besides wrk's rounded table.
+function done(summary, latency, requests)
+  io.write(string.format("BENCH_P50_US %d\nBENCH_P99_US %d\n", latency:percentile(50), latency:percentile(99)))
+end

@@ -11,6 +11,7 @@
 #include "common/shutdown_signal.hpp"
 
 #include <iostream>
+#include <malloc.h>
 #include <thread>
 
 namespace {
@@ -30,6 +31,10 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Each password hash allocates ARGON2_MEMORY_KIB; glibc keeps freed blocks in per-thread
+  // arenas (8 per core by default), so a login burst on many threads stayed resident (~750 MiB
+  // measured by bench/run.sh). Two arenas bound that.
+  mallopt(M_ARENA_MAX, 2);
   common::ShutdownSignal shutdown;
   common::Env env("auth-service", "gRPC service for registration, login and tokens");
   auto config = auth::AuthConfig::from_env(env);
