@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <sys/socket.h>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -17,6 +18,11 @@ int main(int argc, char** argv) {
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(100000);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  int listen_socket = -1;  // the gateway's backlog fix (gateway/http_server.cpp), the same here
+  server.set_socket_options([&listen_socket](socket_t socket) {
+    httplib::default_socket_options(socket);
+    listen_socket = socket;
+  });
   server.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"ok":true})", "application/json");
   });
@@ -24,6 +30,7 @@ int main(int argc, char** argv) {
     std::cerr << "cannot bind 127.0.0.1:" << port << "\n";
     return 1;
   }
+  if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
   server.listen_after_bind();
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "gateway/routes.hpp"
 
 #include <stdexcept>
+#include <sys/socket.h>
 
 namespace gateway {
 namespace {
@@ -56,6 +57,10 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
 
   // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
   server_.set_tcp_nodelay(true);
+  server_.set_socket_options([this](socket_t socket) {
+    httplib::default_socket_options(socket);
+    listen_socket_ = socket;
+  });
   server_.set_keep_alive_max_count(config_.keep_alive_max_requests);
   server_.set_keep_alive_timeout(config_.keep_alive_timeout.count());
   server_.set_payload_max_length(config_.max_body_bytes);
@@ -161,15 +166,18 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
 }
 
 int HttpServer::bind() {
-  if (config_.port == 0) {
-    int port = server_.bind_to_any_port(config_.host);
+  int port = config_.port;
+  if (port == 0) {
+    port = server_.bind_to_any_port(config_.host);
     if (port <= 0) throw std::runtime_error("cannot bind " + config_.host);
-    return port;
+  } else if (!server_.bind_to_port(config_.host, port)) {
+    throw std::runtime_error("cannot bind " + config_.host + ":" + std::to_string(port));
   }
-  if (!server_.bind_to_port(config_.host, config_.port)) {
-    throw std::runtime_error("cannot bind " + config_.host + ":" + std::to_string(config_.port));
-  }
-  return config_.port;
+  // httplib listens with a backlog of 5: a burst of new connections overflows it, and the
+  // dropped SYNs cost those clients 1-3 s (measured by bench/run.sh at 128 connections).
+  // listen() again on the bound socket raises the backlog.
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+  return port;
 }
 
 void HttpServer::serve() { server_.listen_after_bind(); }

@@ -44,6 +44,7 @@ class HttpServer final {
   std::vector<common::metrics::Registration> gauges_;
   Router router_;
   httplib::Server server_;
+  int listen_socket_ = -1;
 };
 
 }  // namespace gateway
