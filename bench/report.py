@@ -18,6 +18,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 def wrk_row(stack, route, connections, round_):
     out = sys.stdin.read()
@@ -170,8 +171,8 @@ def plot(best, routes, conns, out):
     """Throughput (log scale) and p99 per route at the highest connection count: ours, the
     Django peer, and the HTTP ceiling as a line."""
     c = max(conns)
-    data = os.path.join(out, "plot.dat")
-    with open(data, "w") as f:
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as f:
+        data = f.name
         for route in routes:
             ours, peer = best.get(("http", "ours", route, c)), best.get(("http", "peer", route, c))
             label = route.replace("POST ", "P ").replace("GET ", "G ").replace(" (login)", "").replace(" (50)", "")
@@ -199,7 +200,10 @@ plot "{data}" using 4:xtic(1) title "ours" lc rgb "#1f77b4", \\
      "" using 5 title "Django peer" lc rgb "#ff7f0e"
 unset multiplot
 """
-    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    finally:
+        os.unlink(data)
 
 
 def main():
