@@ -50,4 +50,17 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
                                                                  std::move(interceptors));
 }
 
+bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service,
+                  std::chrono::milliseconds timeout, std::string* why) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  auto status = stub.Check(&context, request, &response);
+  bool serving = status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  if (why) *why = serving ? "SERVING" : status.ok() ? "NOT_SERVING" : status.error_message();
+  return serving;
+}
+
 }  // namespace common

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "grpc/health/v1/health.grpc.pb.h"
+
 #include <grpcpp/grpcpp.h>
+
+#include <chrono>
 
 #include <memory>
 #include <string>
@@ -19,5 +23,10 @@ struct RetriedMethod {
 // every other call is only retried by gRPC itself when it never reached a server.
 std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
                                             const std::vector<RetriedMethod>& idempotent);
+
+// One gRPC health check of `service` ("" = the whole server) within `timeout`: true when it
+// answers SERVING. `why`, when given, gets "SERVING", "NOT_SERVING" or the call's error.
+bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service,
+                  std::chrono::milliseconds timeout, std::string* why = nullptr);
 
 }  // namespace common

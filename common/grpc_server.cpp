@@ -1,10 +1,10 @@
 #include "common/grpc_server.hpp"
 
+#include "common/grpc_channel.hpp"
 #include "common/grpc_metrics.hpp"
 #include "common/host_port.hpp"
 #include "common/metrics_server.hpp"
 #include "common/shutdown_signal.hpp"
-#include "grpc/health/v1/health.grpc.pb.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -95,14 +95,9 @@ void serve_grpc(const GrpcServerOptions& options, const std::vector<grpc::Servic
 int check_own_health(const std::string& listen_address) {
   auto target = local_address_for(parse_host_port(listen_address));
   auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
-  grpc::health::v1::HealthCheckRequest request;
-  grpc::health::v1::HealthCheckResponse response;
-  auto status = stub->Check(&context, request, &response);
-  bool serving = status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-  std::cout << target << (serving ? " SERVING" : status.ok() ? " NOT_SERVING" : " " + status.error_message())
-            << "\n";
+  std::string why;
+  bool serving = health_check(*stub, "", std::chrono::seconds(3), &why);
+  std::cout << target << " " << why << "\n";
   return serving ? 0 : 1;
 }
 

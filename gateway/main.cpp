@@ -1,4 +1,5 @@
 #include "common/access_tokens.hpp"
+#include "common/host_port.hpp"
 #include "common/jwks_client.hpp"
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
@@ -15,12 +16,12 @@ namespace {
 
 // The `healthcheck` subcommand: a container health check without curl in the image.
 int check_own_readiness(const gateway::GatewayConfig& config) {
-  std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
-  httplib::Client client(host, config.port);
+  std::string address = common::local_address_for({config.host, config.port});
+  httplib::Client client("http://" + address);
   client.set_connection_timeout(std::chrono::seconds(3));
   client.set_read_timeout(std::chrono::seconds(3));
   auto result = client.Get("/readyz");
-  std::cout << host << ":" << config.port << " "
+  std::cout << address << " "
             << (result ? std::to_string(result->status) + " " + result->body : httplib::to_string(result.error()))
             << "\n";
   return result && result->status == 200 ? 0 : 1;

@@ -26,17 +26,6 @@ const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   return calls;
 }
 
-bool serving(grpc::health::v1::Health::Stub& stub, const std::string& service,
-             std::chrono::milliseconds timeout) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(service);
-  grpc::health::v1::HealthCheckResponse response;
-  return stub.Check(&context, request, &response).ok() &&
-         response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-}
-
 }  // namespace
 
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
@@ -62,8 +51,8 @@ std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& 
 }
 
 Upstreams::Readiness Upstreams::check(std::chrono::milliseconds timeout) const {
-  return {serving(*auth_health_, "auth.v1.AuthService", timeout),
-          serving(*content_health_, "content.v1.ContentService", timeout)};
+  return {common::health_check(*auth_health_, "auth.v1.AuthService", timeout),
+          common::health_check(*content_health_, "content.v1.ContentService", timeout)};
 }
 
 }  // namespace gateway
