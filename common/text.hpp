@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,14 @@ namespace common {
 std::string trim(std::string_view text);
 // Characters, not bytes: what Django's max_length counts.
 std::size_t utf8_length(std::string_view text);
+// Why `text` cannot be the value of a text field, in DRF's words, or nullopt when it can: a NUL
+// byte (libpq would silently cut the text there) or invalid UTF-8 (overlong forms, surrogates
+// and code points above U+10FFFF included). Every string from a client passes this.
+std::optional<std::string> text_field_problem(std::string_view text);
+bool is_valid_utf8(std::string_view text);
+inline constexpr const char* kNullCharactersMessage = "Null characters are not allowed.";
+inline constexpr const char* kInvalidUtf8Message = "Enter valid UTF-8 text.";
+
 // `bytes` random bytes (OpenSSL's CSPRNG) as lower-case hex: token ids, request ids.
 std::string random_hex(std::size_t bytes);
 
