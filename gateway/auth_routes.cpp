@@ -276,7 +276,10 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
     }
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& key : reply.keys()) keys.push_back(common::jwk_json(key));
-    // Short enough that a rotated-in key reaches caching clients well before it signs much.
+    // Public keys may be cached (unlike everything else, which is no-store by default); short
+    // enough that a rotated-in key reaches caching clients well before it signs much.
+    ctx.response.headers.erase("Cache-Control");
+    ctx.response.headers.erase("Pragma");
     ctx.response.set_header("Cache-Control", "public, max-age=300");
     send_json(ctx.response, 200, {{"keys", keys}});
   });

@@ -28,9 +28,10 @@ class ClientAddress final {
   explicit ClientAddress(const std::vector<std::string>& trusted_proxies);
 
   std::string of(const std::string& peer, const std::string& forwarded_for) const;
+  // Whether `address` is one of the trusted proxies, whose X-Forwarded-* headers are believed.
+  bool trusted(const std::string& address) const;
 
  private:
-  bool trusted(const std::string& address) const;
   std::vector<AddressRange> trusted_;
 };
 

@@ -12,10 +12,16 @@ namespace gateway {
 struct GatewayConfig {
   std::string host;
   int port = 8080;
-  int threads = 64;                       // a keep-alive connection holds a thread
+  int threads = 64;  // requests handled at once; idle connections hold none
+  std::size_t max_connections = 10000;
   std::size_t keep_alive_max_requests = 10000;
-  std::chrono::seconds keep_alive_timeout{5};
+  std::chrono::milliseconds keep_alive_timeout{75000};
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds write_timeout{10000};
   std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_buffered_bytes = 128 * 1024 * 1024;
+  std::string public_base_url;  // scheme://host[:port] of the API as clients see it (links)
   std::string auth_target;
   std::string content_target;
   std::chrono::milliseconds upstream_timeout{5000};

@@ -6,8 +6,7 @@
 #include "gateway/responses.hpp"
 #include "gateway/routes.hpp"
 
-#include <stdexcept>
-#include <sys/socket.h>
+#include <cstring>
 
 namespace gateway {
 namespace {
@@ -30,6 +29,104 @@ std::string request_id_for(const httplib::Request& request) {
 
 bool has_body(const std::string& method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
 
+// On every answer: nothing we send is for a browser to sniff into another type, and what we send
+// is per user (tokens above all, RFC 6749 section 5.1), so no cache keeps it. The JWKS route
+// replaces the cache headers: public keys are meant to be cached.
+httplib::Headers security_headers() {
+  return {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}, {"Pragma", "no-cache"}};
+}
+
+http::ListenerOptions listener_options(const GatewayConfig& config) {
+  http::ListenerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads = config.threads;
+  options.max_connections = config.max_connections;
+  options.framing.max_body_bytes = config.max_body_bytes;
+  options.header_timeout = config.header_timeout;
+  options.body_timeout = config.body_timeout;
+  options.idle_timeout = config.keep_alive_timeout;
+  options.write_timeout = config.write_timeout;
+  options.keep_alive_max_requests = config.keep_alive_max_requests;
+  options.max_buffered_bytes = config.max_buffered_bytes;
+  return options;
+}
+
+// A framed request as httplib's request handling reads it, and the answer it writes.
+class RequestStream final : public httplib::Stream {
+ public:
+  RequestStream(std::string head, const std::string& body, const http::Peer& peer, std::string& out)
+      : head_(std::move(head)), body_(body), peer_(peer), out_(out) {}
+
+  bool is_readable() const override { return read_ < head_.size() + body_.size(); }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    std::size_t copied = 0;
+    while (copied < size && is_readable()) {
+      bool in_head = read_ < head_.size();
+      const std::string& part = in_head ? head_ : body_;
+      std::size_t offset = in_head ? read_ : read_ - head_.size();
+      std::size_t n = std::min(size - copied, part.size() - offset);
+      std::memcpy(ptr + copied, part.data() + offset, n);
+      copied += n;
+      read_ += n;
+    }
+    return static_cast<ssize_t>(copied);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = peer_.ip;
+    port = peer_.port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = peer_.local_ip;
+    port = peer_.local_port;
+  }
+  // No socket: httplib must not poll or select on one (it refuses descriptors >= FD_SETSIZE).
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+ private:
+  std::string head_;
+  const std::string& body_;
+  const http::Peer& peer_;
+  std::string& out_;
+  std::size_t read_ = 0;
+};
+
+// The statuses the listener refuses with.
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 417: return "Expectation Failed";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
+std::string first_list_item(const std::string& value) { return common::trim(value.substr(0, value.find(','))); }
+
+// host, host:port or [v6]:port, nothing else: it ends up in links that clients follow.
+bool is_host_and_port(const std::string& text) {
+  return !text.empty() && text.size() <= 255 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+  });
+}
+
+std::string listen_base_url(const GatewayConfig& config, int port) {
+  std::string host = config.host;
+  if (host.empty() || host == "0.0.0.0" || host == "::") host = "localhost";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -47,41 +144,49 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
                                                     {"route", "method", "status"})),
       latency_(common::metrics::registry().histogram("http_request_duration_seconds",
                                                      "HTTP request latency, by route and method",
-                                                     {"route", "method"})) {
+                                                     {"route", "method"})),
+      refused_(common::metrics::registry().counter(
+          "http_requests_refused_total",
+          "requests refused before routing (malformed framing, too large, overloaded), by status", {"status"})),
+      listener_(listener_options(config),
+                [this](http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out) {
+                  answer(request, peer, close, out);
+                },
+                [this](int status, const std::string& detail) { return refusal(status, detail); }) {
   add_all_routes(router_, upstreams, tokens_, {config_.refresh_cookie, config_.cookie_secure}, &draining_);
   auto& registry = common::metrics::registry();
   gauges_.push_back(registry.callback("http_server_threads", "HTTP worker threads (GATEWAY_THREADS)", "gauge",
                                       [threads = config_.threads] { return static_cast<double>(threads); }));
   gauges_.push_back(registry.callback("http_requests_in_flight", "HTTP requests being handled now", "gauge",
                                       [this] { return static_cast<double>(in_flight_.load()); }));
+  gauges_.push_back(registry.callback("http_connections_open", "HTTP connections open, idle ones included", "gauge",
+                                      [this] { return static_cast<double>(listener_.stats().open_connections); }));
+  gauges_.push_back(registry.callback("http_buffered_request_bytes",
+                                      "bytes of unfinished requests held (bounded by GATEWAY_MAX_BUFFERED_BYTES)",
+                                      "gauge",
+                                      [this] { return static_cast<double>(listener_.stats().buffered_bytes); }));
 
-  // Without TCP_NODELAY a keep-alive client waits ~40 ms per answer on delayed ACKs.
-  server_.set_tcp_nodelay(true);
-  server_.set_socket_options([this](socket_t socket) {
-    httplib::default_socket_options(socket);
-    listen_socket_ = socket;
-  });
-  server_.set_keep_alive_max_count(config_.keep_alive_max_requests);
-  server_.set_keep_alive_timeout(config_.keep_alive_timeout.count());
-  server_.set_payload_max_length(config_.max_body_bytes);
-  int threads = config_.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // What the Keep-Alive response header announces.
+  handlers_.set_keep_alive_max_count(config_.keep_alive_max_requests);
+  handlers_.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(config_.keep_alive_timeout).count());
+  handlers_.set_payload_max_length(config_.max_body_bytes);
+  handlers_.set_default_headers(security_headers());
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
-  server_.Get(".*", handler);
-  server_.Post(".*", handler);
-  server_.Put(".*", handler);
-  server_.Patch(".*", handler);
-  server_.Delete(".*", handler);
-  server_.Options(".*", handler);
+  handlers_.Get(".*", handler);
+  handlers_.Post(".*", handler);
+  handlers_.Put(".*", handler);
+  handlers_.Patch(".*", handler);
+  handlers_.Delete(".*", handler);
+  handlers_.Options(".*", handler);
 
-  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  handlers_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_started = std::chrono::steady_clock::now();
     t_route.clear();
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  // httplib's own refusals (413 body too large, 400 unreadable request) in our JSON shape.
-  server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+  // httplib's own refusals (a method it does not route, an unreadable header) in our JSON shape.
+  handlers_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status == 413) {
       send_detail(res, 413, "Request body is too large.");
@@ -92,7 +197,7 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
     }
     return httplib::Server::HandlerResponse::Handled;
   }));
-  server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+  handlers_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
     std::string what = "unknown";
     try {
       std::rethrow_exception(error);
@@ -103,7 +208,23 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
     common::log::error("unhandled error", {{"path", req.path}, {"error", what}});
     send_detail(res, 500, "A server error occurred.");
   });
-  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+  handlers_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+}
+
+void HttpServer::answer(http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out) {
+  RequestStream stream(request.canonical(), request.body, peer, out);
+  handlers_.answer(stream, close);
+}
+
+std::string HttpServer::refusal(int status, const std::string& detail) {
+  refused_.with({std::to_string(status)}).add();
+  common::log::info("http request refused", {{"status", status}, {"detail", detail}});
+  std::string body = nlohmann::json{{"detail", detail}}.dump();
+  std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+                         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                         "\r\nConnection: close\r\n";
+  for (const auto& [name, value] : security_headers()) response += name + ": " + value + "\r\n";
+  return response + "\r\n" + body;
 }
 
 void HttpServer::record(const httplib::Request& request, const httplib::Response& response) {
@@ -120,6 +241,17 @@ void HttpServer::record(const httplib::Request& request, const httplib::Response
                              {"request_id", response.get_header_value("X-Request-Id")}});
 }
 
+std::string HttpServer::base_url_for(const httplib::Request& request) const {
+  if (!config_.public_base_url.empty()) return config_.public_base_url;
+  // The Host header is the client's to choose; only a trusted proxy's word is taken.
+  if (client_address_.trusted(request.remote_addr)) {
+    std::string proto = first_list_item(request.get_header_value("X-Forwarded-Proto"));
+    std::string host = first_list_item(request.get_header_value("X-Forwarded-Host"));
+    if ((proto == "http" || proto == "https") && is_host_and_port(host)) return proto + "://" + host;
+  }
+  return listen_base_url_;
+}
+
 void HttpServer::dispatch(const httplib::Request& request, httplib::Response& response) {
   ++in_flight_;
   struct Done {
@@ -128,7 +260,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
   } done{in_flight_};
   RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
-                     {}, {}};
+                     base_url_for(request), {}, {}};
   response.set_header("X-Request-Id", ctx.request_id);
 
   browser_.add_cors_headers(request, response);
@@ -166,22 +298,13 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
 }
 
 int HttpServer::bind() {
-  int port = config_.port;
-  if (port == 0) {
-    port = server_.bind_to_any_port(config_.host);
-    if (port <= 0) throw std::runtime_error("cannot bind " + config_.host);
-  } else if (!server_.bind_to_port(config_.host, port)) {
-    throw std::runtime_error("cannot bind " + config_.host + ":" + std::to_string(port));
-  }
-  // httplib listens with a backlog of 5: a burst of new connections overflows it, and the
-  // dropped SYNs cost those clients 1-3 s (measured by bench/run.sh at 128 connections).
-  // listen() again on the bound socket raises the backlog.
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+  int port = listener_.bind();
+  listen_base_url_ = listen_base_url(config_, port);
   return port;
 }
 
-void HttpServer::serve() { server_.listen_after_bind(); }
+void HttpServer::serve() { listener_.serve(); }
 
-void HttpServer::stop() { server_.stop(); }
+void HttpServer::stop() { listener_.stop(); }
 
 }  // namespace gateway

@@ -5,6 +5,7 @@
 #include "gateway/browser_security.hpp"
 #include "gateway/client_address.hpp"
 #include "gateway/gateway_config.hpp"
+#include "gateway/http_listener.hpp"
 #include "gateway/router.hpp"
 #include "gateway/upstreams.hpp"
 
@@ -14,8 +15,9 @@
 
 namespace gateway {
 
-// The REST front: one httplib server whose every request goes through dispatch():
-// route match (404/405), bearer authentication, body parsing, then the route's handler.
+// The REST front. Connections and framing belong to http::HttpListener; each complete request
+// then goes through httplib's request handling (headers, query, response writing) into
+// dispatch(): route match (404/405), bearer authentication, body parsing, the route's handler.
 class HttpServer final {
  public:
   // The gateway is not ready before `tokens` has loaded the revocation set once.
@@ -29,7 +31,21 @@ class HttpServer final {
   void start_draining() { draining_ = true; }
   void stop();
 
+  http::ListenerStats stats() const { return listener_.stats(); }
+
  private:
+  // httplib's request handling without its socket loop: the listener hands it framed requests.
+  class Handlers final : public httplib::Server {
+   public:
+    void answer(httplib::Stream& stream, bool close) {
+      bool closed = false;
+      process_request(stream, close, closed, nullptr);
+    }
+  };
+
+  void answer(http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out);
+  std::string refusal(int status, const std::string& detail);
+  std::string base_url_for(const httplib::Request& request) const;
   void dispatch(const httplib::Request& request, httplib::Response& response);
   void record(const httplib::Request& request, const httplib::Response& response);
 
@@ -37,14 +53,16 @@ class HttpServer final {
   const common::AccessTokens& tokens_;
   BrowserSecurity browser_;
   ClientAddress client_address_;
+  std::string listen_base_url_;  // links when neither GATEWAY_PUBLIC_BASE_URL nor a proxy says
   std::atomic<bool> draining_{false};
   common::metrics::Family<common::metrics::Counter>& requests_;
   common::metrics::Family<common::metrics::Histogram>& latency_;
   std::atomic<std::int64_t> in_flight_{0};
   std::vector<common::metrics::Registration> gauges_;
+  common::metrics::Family<common::metrics::Counter>& refused_;
   Router router_;
-  httplib::Server server_;
-  int listen_socket_ = -1;
+  Handlers handlers_;
+  http::HttpListener listener_;
 };
 
 }  // namespace gateway

@@ -13,10 +13,8 @@ std::optional<std::int64_t> non_negative(const std::string& text) {
   return value;
 }
 
-std::string link(const httplib::Request& request, std::int64_t limit, std::int64_t offset) {
-  std::string host = request.get_header_value("Host");
-  std::string url = "http://" + (host.empty() ? std::string("localhost") : host) + request.path +
-                    "?limit=" + std::to_string(limit);
+std::string link(const std::string& base_url, const std::string& path, std::int64_t limit, std::int64_t offset) {
+  std::string url = base_url + path + "?limit=" + std::to_string(limit);
   // DRF leaves offset out of the link to the first page.
   if (offset > 0) url += "&offset=" + std::to_string(offset);
   return url;
@@ -32,12 +30,15 @@ std::optional<PageRequest> requested_page(const httplib::Request& request) {
   return PageRequest{std::min(*limit, kMaxPageSize), offset.value_or(0)};
 }
 
-nlohmann::json page_envelope(const httplib::Request& request, const PageRequest& page, std::int64_t count,
-                             nlohmann::json results) {
+nlohmann::json page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
+                             std::int64_t count, nlohmann::json results) {
   nlohmann::json next = nullptr;
   nlohmann::json previous = nullptr;
-  if (page.offset + page.limit < count) next = link(request, page.limit, page.offset + page.limit);
-  if (page.offset > 0) previous = link(request, page.limit, std::max<std::int64_t>(0, page.offset - page.limit));
+  // offset < count - limit, not offset + limit < count: count and limit are small, offset any.
+  if (page.offset < count - page.limit) next = link(base_url, path, page.limit, page.offset + page.limit);
+  if (page.offset > 0) {
+    previous = link(base_url, path, page.limit, std::max<std::int64_t>(0, page.offset - page.limit));
+  }
   return {{"count", count}, {"next", next}, {"previous", previous}, {"results", std::move(results)}};
 }
 

@@ -29,8 +29,10 @@ void ask_for_page(ListRequest& request, const PageRequest& page) {
   request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page.offset, INT32_MAX)));
 }
 
-// The envelope, with absolute next/previous links built from the request's Host and path.
-nlohmann::json page_envelope(const httplib::Request& request, const PageRequest& page, std::int64_t count,
-                             nlohmann::json results);
+// The envelope, with absolute next/previous links: `base_url` (the API as clients reach it,
+// never the client's own Host header) + `path`. A page past the end has no next page, whatever
+// the offset: the arithmetic cannot overflow into a link back to the start.
+nlohmann::json page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
+                             std::int64_t count, nlohmann::json results);
 
 }  // namespace gateway

@@ -1,5 +1,7 @@
 #include "gateway/request_body.hpp"
 
+#include "common/text.hpp"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -14,7 +16,9 @@ std::string media_type(const std::string& content_type) {
   return type;
 }
 
-nlohmann::json parse_form(const std::string& body) {
+// Form fields, or the DRF-shaped errors of fields that are not text (undecodable %XX bytes): a
+// value that is not UTF-8 cannot become JSON, so it is refused here with its field's name.
+nlohmann::json parse_form(const std::string& body, nlohmann::json& errors) {
   nlohmann::json fields = nlohmann::json::object();
   std::size_t start = 0;
   while (start <= body.size()) {
@@ -26,7 +30,13 @@ nlohmann::json parse_form(const std::string& body) {
       std::string key = httplib::detail::decode_url(pair.substr(0, equals), true);
       std::string value =
           equals == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(equals + 1), true);
-      fields[key] = value;  // the last value wins, as QueryDict.get() does
+      if (!common::is_valid_utf8(key)) {
+        errors["non_field_errors"] = {"Form field names must be valid UTF-8 text."};
+      } else if (!common::is_valid_utf8(value)) {
+        errors[key] = {common::kInvalidUtf8Message};
+      } else {
+        fields[key] = value;  // the last value wins, as QueryDict.get() does
+      }
     }
     start = end + 1;
   }
@@ -71,7 +81,12 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
     return result;
   }
   if (type == "application/x-www-form-urlencoded") {
-    result.fields = parse_form(body);
+    nlohmann::json errors = nlohmann::json::object();
+    result.fields = parse_form(body, errors);
+    if (!errors.empty()) {
+      result.error_status = 400;
+      result.error_body = std::move(errors);
+    }
     return result;
   }
   result.error_status = 415;
@@ -84,7 +99,15 @@ std::optional<std::string> string_field(const nlohmann::json& fields, const std:
                                         common::FieldErrors& errors) {
   auto it = fields.find(name);
   if (it == fields.end()) return std::nullopt;
-  if (it->is_string()) return it->get<std::string>();
+  if (it->is_string()) {
+    const auto& text = it->get_ref<const std::string&>();
+    // libpq would store the text up to a NUL, silently: refuse it like DRF does.
+    if (auto problem = common::text_field_problem(text)) {
+      errors[name].push_back(*problem);
+      return std::nullopt;
+    }
+    return text;
+  }
   if (it->is_number()) return it->dump();
   if (it->is_null()) {
     errors[name].push_back("This field may not be null.");

@@ -20,6 +20,7 @@ struct RequestContext {
   nlohmann::json body = nlohmann::json::object();
   std::string request_id;
   std::string client_ip;      // behind trusted proxies, from X-Forwarded-For
+  std::string base_url;       // scheme://host[:port] of the API as clients reach it (links)
   std::string access_token;   // set on authenticated routes
   common::jwt::Claims caller;  // set on authenticated routes
 };

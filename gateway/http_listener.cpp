@@ -1,0 +1,474 @@
+#include "gateway/http_listener.hpp"
+
+#include "common/log.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace gateway::http {
+namespace {
+
+constexpr std::size_t kReadPerTurn = 256 * 1024;          // then other connections get a turn
+constexpr std::size_t kSmallConnectionBytes = 64 * 1024;  // never refused for the shared budget
+constexpr std::size_t kAcceptsPerTurn = 128;
+constexpr std::size_t kFdsBesideConnections = 256;        // gRPC, logs, metrics, the listener
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr auto kReaperInterval = std::chrono::milliseconds(200);
+constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string numeric_host(const sockaddr_storage& address, socklen_t length, int& port) {
+  char host[NI_MAXHOST] = {};
+  char service[NI_MAXSERV] = {};
+  if (::getnameinfo(reinterpret_cast<const sockaddr*>(&address), length, host, sizeof host, service, sizeof service,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    port = 0;
+    return {};
+  }
+  port = std::atoi(service);
+  return host;
+}
+
+std::runtime_error system_error(const std::string& what) {
+  return std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+struct HttpListener::Connection {
+  enum class Phase { kReading, kWriting, kLingering };
+
+  Connection(int socket, Peer from, FramingLimits limits) : fd(socket), peer(std::move(from)), framer(limits) {}
+
+  const int fd;
+  const Peer peer;
+  // Held by the worker handling the connection; the reaper only ever try_locks it.
+  std::mutex mutex;
+  std::string in;   // received, not yet framed
+  std::string out;  // answers not yet sent
+  std::size_t out_sent = 0;
+  RequestFramer framer;
+  Phase phase = Phase::kReading;
+  Clock::time_point last_activity = Clock::now();
+  Clock::time_point request_started;
+  Clock::time_point phase_started;
+  Clock::time_point deadline = Clock::time_point::max();
+  std::size_t served = 0;
+  std::size_t accounted = 0;  // bytes counted in the listener's buffer budget
+  bool close_after_write = false;
+  bool peer_closed = false;
+};
+
+HttpListener::HttpListener(ListenerOptions options, RequestProcessor processor, RefusalWriter refusal)
+    : options_(std::move(options)), processor_(std::move(processor)), refusal_(std::move(refusal)) {}
+
+HttpListener::~HttpListener() {
+  for (auto& [fd, connection] : connections_) ::close(fd);
+  for (int fd : {listen_fd_, epoll_fd_, wake_fd_, reserve_fd_}) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+int HttpListener::bind() {
+  // Each connection is a file descriptor: make room for max_connections of them.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    rlim_t wanted = options_.max_connections + static_cast<rlim_t>(options_.threads) + kFdsBesideConnections;
+    if (files.rlim_cur < wanted) {
+      files.rlim_cur = std::min(wanted, files.rlim_max);
+      ::setrlimit(RLIMIT_NOFILE, &files);
+      ::getrlimit(RLIMIT_NOFILE, &files);
+    }
+    rlim_t reserved = static_cast<rlim_t>(options_.threads) + kFdsBesideConnections;
+    if (files.rlim_cur < wanted) {
+      auto allowed = files.rlim_cur > reserved + 64 ? static_cast<std::size_t>(files.rlim_cur - reserved) : 64;
+      common::log::warn("open-file limit too low for GATEWAY_MAX_CONNECTIONS",
+                        {{"wanted", options_.max_connections}, {"allowed", allowed}});
+      options_.max_connections = allowed;
+    }
+  }
+
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string port = std::to_string(options_.port);
+  if (int rc = ::getaddrinfo(options_.host.empty() ? nullptr : options_.host.c_str(), port.c_str(), &hints, &found);
+      rc != 0) {
+    throw std::runtime_error("cannot resolve " + options_.host + ": " + ::gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
+  listen_fd_ = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
+  if (listen_fd_ < 0) throw system_error("socket");
+  int on = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  if (::bind(listen_fd_, found->ai_addr, found->ai_addrlen) != 0) {
+    throw system_error("cannot bind " + options_.host + ":" + port);
+  }
+  // A burst of new connections must not overflow the accept queue (dropped SYNs cost 1-3 s).
+  if (::listen(listen_fd_, SOMAXCONN) != 0) throw system_error("listen");
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &length);
+  int bound_port = 0;
+  numeric_host(bound, length, bound_port);
+
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) throw system_error("epoll");
+  epoll_event listen_event{};
+  listen_event.events = EPOLLIN | EPOLLONESHOT;
+  listen_event.data.ptr = &listen_fd_;
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;  // level-triggered and never read: every worker sees it
+  wake_event.data.ptr = &wake_fd_;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0 ||
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0) {
+    throw system_error("epoll_ctl");
+  }
+  return bound_port;
+}
+
+void HttpListener::serve() {
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(options_.threads));
+  for (int i = 0; i < options_.threads; ++i) workers.emplace_back([this] { run_worker(); });
+  std::thread reaper([this] { run_reaper(); });
+  for (auto& worker : workers) worker.join();
+  reaper.join();
+  std::lock_guard lock(connections_mutex_);
+  for (auto& [fd, connection] : connections_) ::close(fd);
+  connections_.clear();
+  connection_count_ = 0;
+}
+
+void HttpListener::stop() {
+  if (stopping_.exchange(true)) return;
+  // No new connections from now on; the descriptor is closed once no worker can use it.
+  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
+  std::uint64_t one = 1;
+  if (wake_fd_ >= 0) {
+    ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    (void)written;  // an eventfd write of 1 cannot fail short of an overflow
+  }
+}
+
+ListenerStats HttpListener::stats() const {
+  return {connection_count_.load(), buffered_bytes_.load()};
+}
+
+void HttpListener::run_worker() {
+  epoll_event event{};
+  while (true) {
+    int ready = ::epoll_wait(epoll_fd_, &event, 1, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      common::log::error("epoll_wait failed", {{"error", std::strerror(errno)}});
+      return;
+    }
+    if (ready == 0) continue;
+    if (event.data.ptr == &wake_fd_ || stopping_) return;
+    if (event.data.ptr == &listen_fd_) {
+      accept_connections();
+      continue;
+    }
+    handle(*static_cast<Connection*>(event.data.ptr));
+  }
+}
+
+void HttpListener::run_reaper() {
+  while (!stopping_) {
+    {
+      auto now = Clock::now();
+      std::lock_guard lock(connections_mutex_);
+      for (auto& [fd, connection] : connections_) {
+        std::unique_lock busy(connection->mutex, std::try_to_lock);
+        if (!busy.owns_lock() || now < connection->deadline) continue;
+        // The worker that gets the resulting hang-up closes it; nothing is freed here.
+        connection->deadline = Clock::time_point::max();
+        ::shutdown(fd, SHUT_RDWR);
+      }
+    }
+    // Woken early by stop() through the eventfd would need a second wait; the interval is short.
+    std::this_thread::sleep_for(kReaperInterval);
+  }
+}
+
+void HttpListener::accept_connections() {
+  for (std::size_t i = 0; i < kAcceptsPerTurn && !stopping_; ++i) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if ((errno == EMFILE || errno == ENFILE) && reserve_fd_ >= 0) {
+        // Out of descriptors: take the waiting connection and close it at once, or the
+        // listener would stay readable and spin.
+        ::close(reserve_fd_);
+        int refused = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (refused >= 0) ::close(refused);
+        reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        common::log::warn("out of file descriptors: connection refused", {});
+        continue;
+      }
+      break;  // EAGAIN: none waiting
+    }
+    int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // else ~40 ms per answer
+    Peer peer;
+    peer.ip = numeric_host(address, length, peer.port);
+    sockaddr_storage local{};
+    socklen_t local_length = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length);
+    peer.local_ip = numeric_host(local, local_length, peer.local_port);
+
+    auto connection = std::make_unique<Connection>(fd, std::move(peer), options_.framing);
+    Connection* raw = connection.get();
+    {
+      std::lock_guard lock(connections_mutex_);
+      if (connections_.size() >= options_.max_connections && !shed_idle_connection()) {
+        ::close(fd);
+        continue;
+      }
+      raw->deadline = raw->last_activity + options_.idle_timeout;
+      connections_.emplace(fd, std::move(connection));
+      ++connection_count_;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.ptr = raw;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) close_connection(*raw);
+  }
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.ptr = &listen_fd_;
+  if (!stopping_) ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+}
+
+// At the connection limit a new connection is worth more than the longest-idle keep-alive
+// one (nginx reuses idle connections the same way). Called with connections_mutex_ held.
+bool HttpListener::shed_idle_connection() {
+  Connection* oldest = nullptr;
+  for (auto& [fd, connection] : connections_) {
+    std::unique_lock busy(connection->mutex, std::try_to_lock);
+    if (!busy.owns_lock() || connection->phase != Connection::Phase::kReading || connection->framer.started() ||
+        connection->deadline == Clock::time_point::max()) {
+      continue;
+    }
+    if (oldest == nullptr || connection->last_activity < oldest->last_activity) oldest = connection.get();
+  }
+  if (oldest == nullptr) return false;
+  std::unique_lock busy(oldest->mutex, std::try_to_lock);
+  if (!busy.owns_lock()) return false;
+  oldest->deadline = Clock::time_point::max();
+  ::shutdown(oldest->fd, SHUT_RDWR);
+  return true;
+}
+
+void HttpListener::handle(Connection& connection) {
+  {
+    std::lock_guard lock(connection.mutex);
+    bool keep = false;
+    switch (connection.phase) {
+      case Connection::Phase::kReading:
+        keep = read_and_serve(connection);
+        break;
+      case Connection::Phase::kWriting:
+        keep = flush(connection);
+        if (keep && connection.phase == Connection::Phase::kReading) {
+          keep = connection.close_after_write ? finish_or_linger(connection)
+                                              : serve_buffered(connection, connection.peer_closed);
+        }
+        break;
+      case Connection::Phase::kLingering: {
+        // Read and drop what the client still sends, so closing does not reset the connection
+        // before it has read our last answer; the reaper ends this after kLingerTime.
+        char sink[16384];
+        keep = true;
+        for (int i = 0; i < 16 && keep; ++i) {
+          ssize_t n = ::recv(connection.fd, sink, sizeof sink, 0);
+          if (n > 0) continue;
+          if (n < 0 && errno == EINTR) continue;
+          keep = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+          break;
+        }
+        break;
+      }
+    }
+    if (keep) {
+      rearm(connection);
+      return;
+    }
+  }
+  close_connection(connection);
+}
+
+bool HttpListener::read_and_serve(Connection& connection) {
+  thread_local std::vector<char> buffer(64 * 1024);
+  std::size_t limit = connection.in.size() + kReadPerTurn;
+  while (connection.in.size() < limit) {
+    ssize_t n = ::recv(connection.fd, buffer.data(), buffer.size(), 0);
+    if (n > 0) {
+      connection.in.append(buffer.data(), static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < buffer.size()) break;
+      continue;
+    }
+    if (n == 0) {
+      connection.peer_closed = true;
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return false;  // reset by the peer
+  }
+  return serve_buffered(connection, connection.peer_closed);
+}
+
+bool HttpListener::serve_buffered(Connection& connection, bool peer_closed) {
+  while (true) {
+    bool was_started = connection.framer.started();
+    std::size_t used = connection.framer.feed(connection.in);
+    connection.in.erase(0, used);
+    if (!was_started && connection.framer.started()) connection.request_started = Clock::now();
+    account(connection);
+    switch (connection.framer.state()) {
+      case RequestFramer::State::kRejected:
+        return refuse(connection, connection.framer.rejection().status, connection.framer.rejection().detail);
+      case RequestFramer::State::kIncomplete:
+        if (peer_closed) return false;  // half a request, and nothing more can come
+        if (buffered_bytes_ > options_.max_buffered_bytes && connection.accounted > kSmallConnectionBytes) {
+          return refuse(connection, 503, "The server is busy; try again later.");
+        }
+        if (connection.framer.awaiting_continue()) {
+          connection.out += kContinue;
+          connection.framer.continue_sent();
+          return flush(connection);
+        }
+        return true;
+      case RequestFramer::State::kComplete: {
+        FramedRequest request = connection.framer.take();
+        account(connection);
+        ++connection.served;
+        bool close = !request.keep_alive || peer_closed || stopping_ ||
+                     connection.served >= options_.keep_alive_max_requests;
+        processor_(request, connection.peer, close, connection.out);
+        connection.last_activity = Clock::now();
+        if (close) {
+          connection.close_after_write = true;
+          connection.in.clear();
+          account(connection);
+        }
+        if (!flush(connection)) return false;
+        if (connection.phase == Connection::Phase::kWriting) return true;  // the rest waits its turn
+        if (connection.close_after_write) return finish_or_linger(connection);
+        if (connection.in.capacity() > kReadPerTurn && connection.in.empty()) connection.in.shrink_to_fit();
+        break;  // a pipelined request may follow in `in`
+      }
+    }
+  }
+}
+
+bool HttpListener::refuse(Connection& connection, int status, const std::string& detail) {
+  connection.out += refusal_(status, detail);
+  connection.close_after_write = true;
+  connection.in.clear();
+  connection.framer = RequestFramer(options_.framing);
+  account(connection);
+  if (!flush(connection)) return false;
+  if (connection.phase == Connection::Phase::kWriting) return true;
+  return finish_or_linger(connection);
+}
+
+bool HttpListener::flush(Connection& connection) {
+  while (connection.out_sent < connection.out.size()) {
+    ssize_t n = ::send(connection.fd, connection.out.data() + connection.out_sent,
+                       connection.out.size() - connection.out_sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      connection.out_sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (connection.phase != Connection::Phase::kWriting) {
+        connection.phase = Connection::Phase::kWriting;
+        connection.phase_started = Clock::now();
+      }
+      return true;
+    }
+    return false;
+  }
+  connection.out.clear();
+  connection.out_sent = 0;
+  if (connection.out.capacity() > kReadPerTurn) connection.out.shrink_to_fit();
+  if (connection.phase == Connection::Phase::kWriting) connection.phase = Connection::Phase::kReading;
+  return true;
+}
+
+bool HttpListener::finish_or_linger(Connection& connection) {
+  if (connection.peer_closed) return false;
+  ::shutdown(connection.fd, SHUT_WR);
+  connection.phase = Connection::Phase::kLingering;
+  connection.phase_started = Clock::now();
+  return true;
+}
+
+void HttpListener::account(Connection& connection) {
+  std::size_t now = connection.in.size() + connection.framer.body_bytes();
+  if (now >= connection.accounted) {
+    buffered_bytes_ += now - connection.accounted;
+  } else {
+    buffered_bytes_ -= connection.accounted - now;
+  }
+  connection.accounted = now;
+}
+
+// Called with connection.mutex held: sets the deadline of the phase the connection is in.
+void HttpListener::rearm(Connection& connection) {
+  using Phase = Connection::Phase;
+  switch (connection.phase) {
+    case Phase::kReading:
+      if (!connection.framer.started()) {
+        connection.deadline = connection.last_activity + options_.idle_timeout;
+      } else if (!connection.framer.head_done()) {
+        connection.deadline = connection.request_started + options_.header_timeout;
+      } else {
+        connection.deadline = connection.request_started + options_.header_timeout + options_.body_timeout;
+      }
+      break;
+    case Phase::kWriting:
+      connection.deadline = connection.phase_started + options_.write_timeout;
+      break;
+    case Phase::kLingering:
+      connection.deadline = connection.phase_started + kLingerTime;
+      break;
+  }
+  epoll_event event{};
+  event.events = (connection.phase == Phase::kWriting ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
+  event.data.ptr = &connection;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, connection.fd, &event);
+}
+
+void HttpListener::close_connection(Connection& connection) {
+  int fd = connection.fd;
+  std::lock_guard lock(connections_mutex_);
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  buffered_bytes_ -= connection.accounted;
+  ::close(fd);
+  if (connections_.erase(fd) > 0) --connection_count_;
+}
+
+}  // namespace gateway::http
