@@ -102,10 +102,9 @@ std::size_t RequestFramer::feed_head(std::string_view input) {
   std::size_t skipped = 0;
   if (scanned_ == 0) {
     // RFC 9112 section 2.2: empty lines before a request line are ignored, a few of them.
-    std::size_t empty_lines = 0;
     while (input.size() - skipped >= 2 && input[skipped] == '\r' && input[skipped + 1] == '\n') {
       skipped += 2;
-      if (++empty_lines > kMaxEmptyLinesBeforeRequest) {
+      if (++empty_lines_ > kMaxEmptyLinesBeforeRequest) {
         reject(400, "Malformed request: empty lines before the request line.");
         return skipped;
       }

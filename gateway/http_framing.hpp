@@ -84,7 +84,8 @@ class RequestFramer final {
   bool started_ = false;
   bool head_done_ = false;
   bool expects_continue_ = false;
-  std::size_t scanned_ = 0;  // bytes of the head already checked for its end
+  std::size_t empty_lines_ = 0;  // before the request line
+  std::size_t scanned_ = 0;      // bytes of the head already checked for its end
   Body body_state_ = Body::kNone;
   std::uint64_t remaining_ = 0;  // of the Content-Length body, or of the current chunk
   std::size_t trailer_bytes_ = 0;

@@ -58,11 +58,12 @@ class HttpServer final {
   common::metrics::Family<common::metrics::Counter>& requests_;
   common::metrics::Family<common::metrics::Histogram>& latency_;
   std::atomic<std::int64_t> in_flight_{0};
-  std::vector<common::metrics::Registration> gauges_;
   common::metrics::Family<common::metrics::Counter>& refused_;
   Router router_;
   Handlers handlers_;
   http::HttpListener listener_;
+  // Last, so the gauges (which read the listener) unregister before anything they read goes.
+  std::vector<common::metrics::Registration> gauges_;
 };
 
 }  // namespace gateway

@@ -115,6 +115,12 @@ TEST(HttpFraming, LinesEndWithCrlfOnly) {
   EXPECT_EQ(frame_bytewise("GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n").status, 400);
   EXPECT_EQ(frame_bytewise(std::string("GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n", 30)).status, 400);
   EXPECT_EQ(frame("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n").state, State::kComplete);
+  // A few empty lines before a request are tolerated, however they arrive (found by fuzzing:
+  // the count restarted with each read).
+  std::string nine_empty_lines;
+  for (int i = 0; i < 9; ++i) nine_empty_lines += "\r\n";
+  EXPECT_EQ(frame(nine_empty_lines + "GET / HTTP/1.1\r\nHost: a\r\n\r\n").status, 400);
+  EXPECT_EQ(frame_bytewise(nine_empty_lines + "GET / HTTP/1.1\r\nHost: a\r\n\r\n").status, 400);
 }
 
 TEST(HttpFraming, BodiesAreBoundedAsTheyArriveChunkedOrNot) {
