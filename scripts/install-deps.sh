@@ -25,6 +25,8 @@ PACKAGES=(
     libargon2-dev
     libcrypt-dev
     libcurl4-openssl-dev
+    # Unicode identities in the auth service: NFKC, case folding, IDNA (services/auth/identity.cpp).
+    libicu-dev
     postgresql
     redis-server
     curl

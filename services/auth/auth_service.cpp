@@ -1,5 +1,6 @@
 #include "auth/auth_service.hpp"
 
+#include "auth/identity.hpp"
 #include "auth/legacy_password_hashes.hpp"
 #include "auth/registration_rules.hpp"
 #include "common/grpc_server.hpp"
@@ -61,6 +62,16 @@ grpc::Status throttled(std::initializer_list<RateDecision> decisions) {
     }
   }
   return grpc::Status::OK;
+}
+
+// NUL and invalid UTF-8 in any of `fields` (name, value), as field errors in DRF's words:
+// checked before anything else, so such text never reaches PostgreSQL, Redis or a rule.
+common::FieldErrors text_errors(std::initializer_list<std::pair<const char*, const std::string*>> fields) {
+  common::FieldErrors errors;
+  for (const auto& [name, value] : fields) {
+    if (auto problem = common::text_field_problem(*value)) errors[name].push_back(*problem);
+  }
+  return errors;
 }
 
 template <class Field>
@@ -166,9 +177,12 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
 grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                                     v1::LoginResponse* response) {
   return common::run_rpc(context, "auth.Login", [&] {
+    auto errors = text_errors({{"username", &request->username()},
+                               {"email", &request->email()},
+                               {"password", &request->password()}});
+    if (!errors.empty()) return common::invalid_argument(errors);
     std::string username = common::trim(request->username());
     std::string email = common::trim(request->email());
-    common::FieldErrors errors;
     if (username.empty() && email.empty()) {
       errors["non_field_errors"].push_back("A username or an email address is required.");
     }
@@ -179,14 +193,20 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     }
     if (!errors.empty()) return common::invalid_argument(errors);
 
-    // Counted before the password check and alike for unknown accounts, so the limit reveals
-    // nothing about which accounts exist.
-    std::string account = !username.empty() ? "u:" + username : "e:" + email;
+    // Any spelling finds the one account (auth/identity.hpp). The per-account limit is keyed
+    // by that account, so its username and its email share one budget; an identifier that
+    // names no account gets a budget of its canonical key, counted the same way (before the
+    // password check, one lookup and one hash either way), so the limit reveals nothing about
+    // which accounts exist. What it does reveal, once an attacker has used up an account's
+    // budget, is that a username and an email belong together: the price of one budget.
+    auto user = !username.empty() ? p_.users.find_by_username(username) : p_.users.find_by_email(email);
+    std::string account = user ? "id:" + std::to_string(user->id)
+                               : !username.empty() ? "u:" + identity::username_key(username)
+                                                   : "e:" + identity::email_key(email);
     auto limit = throttled({p_.throttles.login_per_client.hit(client_address(*context)),
                             p_.throttles.login_per_account.hit(account)});
     if (!limit.ok()) return limit;
 
-    auto user = !username.empty() ? p_.users.find_by_username(username) : p_.users.find_by_email(email);
     if (!user) {
       p_.hasher.verify_dummy(request->password());
       return no_active_account();
@@ -206,6 +226,8 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
 grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::RefreshRequest* request,
                                       v1::RefreshResponse* response) {
   return common::run_rpc(context, "auth.Refresh", [&] {
+    auto errors = text_errors({{"refresh", &request->refresh()}});
+    if (!errors.empty()) return common::invalid_argument(errors);
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
     common::jwt::Claims claims;
     try {
@@ -238,6 +260,8 @@ grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::Re
 grpc::Status AuthServiceImpl::Verify(grpc::ServerContext* context, const v1::VerifyRequest* request,
                                      v1::VerifyResponse* response) {
   return common::run_rpc(context, "auth.Verify", [&] {
+    auto errors = text_errors({{"token", &request->token()}});
+    if (!errors.empty()) return common::invalid_argument(errors);
     if (request->token().empty()) return common::invalid_argument({{"token", {"This field is required."}}});
     common::jwt::Claims claims;
     try {
@@ -258,6 +282,8 @@ grpc::Status AuthServiceImpl::Verify(grpc::ServerContext* context, const v1::Ver
 grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
                                      v1::LogoutResponse*) {
   return common::run_rpc(context, "auth.Logout", [&] {
+    auto errors = text_errors({{"refresh", &request->refresh()}, {"access", &request->access()}});
+    if (!errors.empty()) return common::invalid_argument(errors);
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
     common::jwt::Claims refresh;
     try {
@@ -301,6 +327,8 @@ grpc::Status AuthServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetM
 grpc::Status AuthServiceImpl::VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
                                           v1::VerifyEmailResponse* response) {
   return common::run_rpc(context, "auth.VerifyEmail", [&] {
+    auto errors = text_errors({{"token", &request->token()}});
+    if (!errors.empty()) return common::invalid_argument(errors);
     std::string token = common::trim(request->token());
     if (token.empty()) return common::invalid_argument({{"token", {"This field is required."}}});
     auto user_id = p_.verifications.consume(token);

@@ -38,7 +38,8 @@ void EmailVerifications::prepare(pqxx::connection& c) {
             "UPDATE email_verifications SET used_at = now() "
             "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email");
   c.prepare("users_mark_email_verified",
-            "UPDATE users SET email_verified = TRUE WHERE id = $1 AND lower(email) = lower($2)");
+            // The very address the token was mailed to: the stored display form, compared exactly.
+            "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2");
 }
 
 void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {

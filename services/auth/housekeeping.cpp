@@ -1,5 +1,7 @@
 #include "auth/housekeeping.hpp"
 
+#include "auth/identity_keys.hpp"
+
 #include "common/log.hpp"
 #include "common/stoppable_sleep.hpp"
 
@@ -30,6 +32,12 @@ void run_housekeeping(common::PgPool& pool, std::stop_token stop, std::chrono::s
       if (deleted > 0) common::log::info("expired rows purged", {{"rows", deleted}});
     } catch (const std::exception& e) {
       common::log::warn("purging expired rows failed", {{"error", e.what()}});
+    }
+    try {
+      // Rows an older replica wrote without keys during a rolling upgrade (migration 005).
+      log_identity_key_report(fill_identity_keys(pool));
+    } catch (const std::exception& e) {
+      common::log::warn("filling identity keys failed", {{"error", e.what()}});
     }
     common::sleep_unless_stopped(stop, interval);
   }

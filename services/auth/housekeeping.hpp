@@ -13,7 +13,8 @@ namespace auth {
 // week ago or given up a month ago. Returns the rows deleted.
 std::int64_t purge_expired_rows(common::PgPool& pool);
 
-// purge_expired_rows() every `interval` until `stop`. Safe on several replicas at once.
+// purge_expired_rows() and fill_identity_keys() every `interval` until `stop`. Safe on several
+// replicas at once.
 void run_housekeeping(common::PgPool& pool, std::stop_token stop,
                       std::chrono::seconds interval = std::chrono::hours(1));
 

@@ -2,6 +2,7 @@
 #include "auth/auth_components.hpp"
 #include "auth/auth_config.hpp"
 #include "auth/housekeeping.hpp"
+#include "auth/identity_keys.hpp"
 #include "auth/schema.hpp"
 #include "auth/signing_key_file.hpp"
 #include "common/jwt.hpp"
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
     common::log::init("auth", config.log_level);
     {
       pqxx::connection connection(config.database_url);
-      int applied = common::apply_migrations(connection, "auth", auth::migrations());
+      int applied = auth::migrate(connection);  // SQL migrations, then the identity keys
       common::log::info("migrations applied", {{"count", applied}});
     }
     if (args.empty() || args[0] == "serve") return serve(config, shutdown);

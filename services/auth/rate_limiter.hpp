@@ -31,9 +31,10 @@ struct RateDecision {
 // (instead of a fixed one) has no boundary burst of 2 x max_attempts, and its Retry-After is
 // exact: the time until enough of the oldest counted attempts leave the window.
 //
-// Keys are normalised to ASCII lower case (user lookups are case-insensitive, so "Alice" and
-// "alice" must share one budget) and then hashed: Redis keys stay bounded in length whatever a
-// client sends, and no email or username appears in Redis (KEYS, MONITOR, RDB dumps).
+// Callers pass canonical keys (the login path: the account id, else the identifier's key from
+// auth/identity.hpp, so no spelling opens a budget of its own). Keys are also normalised to
+// ASCII lower case and then hashed: Redis keys stay bounded in length whatever a client sends,
+// and no email or username appears in Redis (KEYS, MONITOR, RDB dumps).
 //
 // Availability over enforcement: when Redis is unavailable or misbehaves, every call fails
 // OPEN — hit() and peek() allow, reset() does nothing — and logs one warning per call. Login

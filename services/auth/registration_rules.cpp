@@ -1,5 +1,6 @@
 #include "auth/registration_rules.hpp"
 
+#include "auth/identity.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
@@ -27,11 +28,8 @@ bool is_domain_label_char(char c) {
 }  // namespace
 
 bool is_valid_username(const std::string& username) {
-  // Django's UnicodeUsernameValidator: letters, digits and @ . + - _ (non-ASCII letters allowed).
-  return !username.empty() && std::all_of(username.begin(), username.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || c == '@' || c == '.' || c == '+' || c == '-' || c == '_' || u >= 0x80;
-  });
+  // Django's UnicodeUsernameValidator: letters, digits and @ . + - _ in full Unicode.
+  return identity::is_username_text(username);
 }
 
 bool is_valid_email(const std::string& email) {
@@ -50,6 +48,9 @@ bool is_valid_email(const std::string& email) {
   // label of 2+ characters, or the allow-listed "localhost".
   if (domain == "localhost") return true;
   if (domain.find('.') == std::string::npos) return false;
+  // An internationalized domain must have an IDNA form (Django tries the punycode too); the
+  // lookup key of the address is built from it.
+  if (!identity::idna_ascii(domain)) return false;
   std::size_t start = 0;
   std::string label;
   while (start <= domain.size()) {
@@ -66,26 +67,31 @@ bool is_valid_email(const std::string& email) {
 }
 
 RegistrationInput normalize_registration(RegistrationInput input) {
-  auto trimmed_or_absent = [](std::optional<std::string>& field) {
-    if (field) field = common::trim(*field);
+  // A field that is not valid text is left as sent: validation refuses it as it is.
+  auto usable = [](const std::optional<std::string>& field) {
+    return field && !common::text_field_problem(*field);
   };
-  trimmed_or_absent(input.username);
-  trimmed_or_absent(input.email);
-  trimmed_or_absent(input.name);
-  if (input.email) {
-    auto at = input.email->rfind('@');
-    if (at != std::string::npos) {
-      std::transform(input.email->begin() + static_cast<long>(at), input.email->end(),
-                     input.email->begin() + static_cast<long>(at),
-                     [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    }
+  for (auto* field : {&input.username, &input.email, &input.name}) {
+    if (usable(*field)) *field = common::trim(**field);
   }
+  // Django's normalize_username (NFKC) and normalize_email (the domain in lower case), before
+  // validation, as its clean() does: "ａｔｋ＿１" is validated and stored as "atk_1".
+  if (usable(input.username)) input.username = identity::username_display(*input.username);
+  if (usable(input.email)) input.email = identity::email_display(*input.email);
   return input;
 }
 
 common::FieldErrors validate_registration(const RegistrationInput& in, const PasswordPolicy& passwords,
                                           bool email_required) {
   common::FieldErrors errors;
+  // NUL and invalid UTF-8 first, in DRF's words; such a field gets no other check.
+  for (const auto& [field, value] : {std::pair{"username", &in.username}, std::pair{"email", &in.email},
+                                     std::pair{"name", &in.name}, std::pair{"password", &in.password},
+                                     std::pair{"password2", &in.password2}}) {
+    if (!*value) continue;
+    if (auto problem = common::text_field_problem(**value)) errors[field].push_back(*problem);
+  }
+  if (!errors.empty()) return errors;
   bool has_username = in.username && !in.username->empty();
   bool has_email = in.email && !in.email->empty();
   if (!has_username && !has_email) {

@@ -18,11 +18,13 @@ struct RegistrationInput {
   std::optional<std::string> password2;
 };
 
-// Trims username, email and name like DRF's CharField and lower-cases the email's domain like
-// Django's normalize_email. Absent fields stay nullopt; a blank one stays "" so validation
-// can say "may not be blank".
+// Trims username, email and name like DRF's CharField, puts the username in NFKC like Django's
+// normalize_username and lower-cases the email's domain (full Unicode) like normalize_email
+// (auth/identity.hpp). Absent fields stay nullopt; a blank one stays "" so validation can say
+// "may not be blank"; one with NUL or invalid UTF-8 stays as sent, for validation to refuse.
 RegistrationInput normalize_registration(RegistrationInput input);
 // Field errors of DRF's shape; the password also meets Django's validators under `passwords`.
+// A field with NUL or invalid UTF-8 (common::text_field_problem) is reported alone.
 common::FieldErrors validate_registration(const RegistrationInput& normalized, const PasswordPolicy& passwords,
                                           bool email_required = false);
 

@@ -1,5 +1,6 @@
 #include "auth/user_import.hpp"
 
+#include "auth/identity.hpp"
 #include "auth/registration_rules.hpp"
 #include "common/text.hpp"
 
@@ -9,6 +10,11 @@ namespace {
 std::optional<std::string> non_empty(const std::string& value) {
   if (value.empty()) return std::nullopt;
   return value;
+}
+
+std::optional<std::string> key_of(const std::string& value, std::string (*key)(std::string_view)) {
+  if (value.empty()) return std::nullopt;
+  return key(value);
 }
 
 std::optional<double> epoch_seconds(const std::optional<std::chrono::system_clock::time_point>& t) {
@@ -26,14 +32,26 @@ ImportReport import_django_users(pqxx::connection& connection, const std::vector
                                  bool emails_verified, bool dry_run) {
   connection.prepare("import_user",
                      "INSERT INTO users (id, username, email, name, password_hash, is_active, is_staff, "
-                     "is_superuser, email_verified, date_joined, last_login) "
+                     "is_superuser, email_verified, date_joined, last_login, username_key, email_key) "
                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(to_timestamp($10), now()), "
-                     "to_timestamp($11)) ON CONFLICT DO NOTHING");
+                     "to_timestamp($11), $12, $13) ON CONFLICT DO NOTHING");
   ImportReport report;
   pqxx::work tx(connection);
   for (const auto& user : users) {
-    std::string username = common::trim(user.username);
-    std::string email = common::trim(user.email);
+    // Text PostgreSQL would cut at a NUL or refuse (invalid UTF-8) is reported, not imported.
+    std::optional<std::string> problem;
+    for (const std::string* field : {&user.username, &user.email, &user.first_name, &user.last_name,
+                                     &user.password}) {
+      if (!problem) problem = common::text_field_problem(*field);
+    }
+    if (problem) {
+      report.skipped.push_back("id " + std::to_string(user.id) + ": " + *problem);
+      continue;
+    }
+    // Django stored these normalized already (NFKC usernames, lower-case domains); applying
+    // the rules again changes nothing for them and is what registration does.
+    std::string username = identity::username_display(common::trim(user.username));
+    std::string email = identity::email_display(common::trim(user.email));
     if (username.empty() && email.empty()) {
       report.skipped.push_back(describe(user) + ": neither username nor email");
       continue;
@@ -52,10 +70,12 @@ ImportReport import_django_users(pqxx::connection& connection, const std::vector
     auto inserted = tx.exec_prepared("import_user", user.id, non_empty(username), non_empty(email), name, hash,
                                      user.is_active, user.is_staff, user.is_superuser,
                                      emails_verified && !email.empty(), epoch_seconds(user.date_joined),
-                                     epoch_seconds(user.last_login));
+                                     epoch_seconds(user.last_login), key_of(username, identity::username_key),
+                                     key_of(email, identity::email_key));
     if (inserted.affected_rows() == 1) {
       ++report.imported;
     } else {
+      // Any spelling: "ａｔｋ＿１" after "atk_1" is taken (unique keys, migration 005).
       report.skipped.push_back(describe(user) + ": id, username or email already taken");
       if (hash == "!imported-unusable") --report.unusable_passwords;
     }

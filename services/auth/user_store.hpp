@@ -22,6 +22,7 @@ struct UserRecord {
   std::chrono::system_clock::time_point date_joined;
 };
 
+// Display forms (auth/identity.hpp: normalize_registration makes them); the store adds the keys.
 struct NewUser {
   std::optional<std::string> username;
   std::optional<std::string> email;
@@ -40,7 +41,9 @@ class DuplicateUser : public std::runtime_error {
   Field field;
 };
 
-// Users in the auth database. Lookups by username and email are case-insensitive.
+// Users in the auth database. Uniqueness and lookups by username and email compare the
+// canonical keys of auth/identity.hpp: any spelling of an identifier finds its one account.
+// Callers pass identifiers that passed common::text_field_problem (no NUL reaches PostgreSQL).
 class UserStore final {
  public:
   explicit UserStore(common::PgPool& pool) : pool_(pool) {}
@@ -50,7 +53,7 @@ class UserStore final {
   // Work that must commit with the new user (its verification mail, its first login).
   using InSameTransaction = std::function<void(pqxx::work&, const UserRecord&)>;
 
-  // Throws DuplicateUser when the username or email is taken.
+  // Throws DuplicateUser when the username or email is taken (in any spelling).
   UserRecord create(const NewUser& user, const InSameTransaction& also = {});
   std::optional<UserRecord> find_by_username(const std::string& username);
   std::optional<UserRecord> find_by_email(const std::string& email);
@@ -62,7 +65,7 @@ class UserStore final {
   bool deactivate(std::int64_t id);
 
  private:
-  std::optional<UserRecord> find(const char* statement, const std::string& key);
+  std::optional<UserRecord> find(const char* statement, const std::string& key, const std::string& spelling);
   common::PgPool& pool_;
 };
 

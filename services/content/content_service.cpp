@@ -2,6 +2,7 @@
 
 #include "common/grpc_server.hpp"
 #include "common/proto_time.hpp"
+#include "common/text.hpp"
 #include "content/post_rules.hpp"
 #include "content/task_rules.hpp"
 
@@ -204,6 +205,9 @@ grpc::ServerUnaryReactor* ContentServiceImpl::GetDashboard(grpc::CallbackServerC
   return authenticated(context, "content.GetDashboard", [&](const Caller& caller) {
     // Seed 002's exact sentences, addressed by username (an email-only account: its email).
     const std::string& name = caller.username.empty() ? caller.email : caller.username;
+    if (auto problem = common::text_field_problem(request->text())) {
+      return common::invalid_argument({{"text", {*problem}}});
+    }
     if (!request->has_text()) {
       response->set_response("Hey " + name + ", You are seeing a GET response");
     } else {

@@ -4,6 +4,13 @@
 
 namespace content {
 
+bool check_text(const std::optional<std::string>& value, const char* field, common::FieldErrors& errors) {
+  if (!value) return true;
+  auto problem = common::text_field_problem(*value);
+  if (problem) errors[field].push_back(*problem);
+  return !problem;
+}
+
 void require_text(const std::optional<std::string>& value, const char* field, bool partial,
                   common::FieldErrors& errors) {
   if (!value) {

@@ -13,9 +13,11 @@ PostInput normalize_post(PostInput input) {
 
 common::FieldErrors validate_post(const PostInput& in, bool partial) {
   common::FieldErrors errors;
-  require_text(in.title, "title", partial, errors);
-  require_text(in.content, "content", partial, errors);
-  limit_length(in.title, "title", kMaxTitleLength, errors);
+  if (check_text(in.title, "title", errors)) {
+    require_text(in.title, "title", partial, errors);
+    limit_length(in.title, "title", kMaxTitleLength, errors);
+  }
+  if (check_text(in.content, "content", errors)) require_text(in.content, "content", partial, errors);
   return errors;
 }
 

@@ -16,9 +16,12 @@ TaskInput normalize_task(TaskInput input) {
 
 common::FieldErrors validate_task(const TaskInput& in, bool partial) {
   common::FieldErrors errors;
-  require_text(in.title, "title", partial, errors);
-  limit_length(in.title, "title", kMaxTaskTitleLength, errors);
-  if (in.status && std::none_of(kTaskStatuses.begin(), kTaskStatuses.end(),
+  if (check_text(in.title, "title", errors)) {
+    require_text(in.title, "title", partial, errors);
+    limit_length(in.title, "title", kMaxTaskTitleLength, errors);
+  }
+  check_text(in.description, "description", errors);
+  if (check_text(in.status, "status", errors) && in.status && std::none_of(kTaskStatuses.begin(), kTaskStatuses.end(),
                                 [&](const char* s) { return *in.status == std::string_view(s); })) {
     errors["status"].push_back("\"" + *in.status + "\" is not a valid choice.");
   }

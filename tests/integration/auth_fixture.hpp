@@ -4,6 +4,7 @@
 
 #include "auth/auth_components.hpp"
 #include "auth/auth_service.hpp"
+#include "auth/identity_keys.hpp"
 #include "auth/schema.hpp"
 #include "common/grpc_errors.hpp"
 #include "common/migrations.hpp"
@@ -45,7 +46,7 @@ class AuthServiceTest : public ::testing::Test {
                    {redis_, "login-client-" + database_.name(), {1000, std::chrono::seconds(60)}},
                    {redis_, "register-client-" + database_.name(), {1000, std::chrono::seconds(60)}}} {
     pqxx::connection c(database_.url());
-    common::apply_migrations(c, "auth", auth::migrations());
+    auth::migrate(c);
     main_ = std::make_unique<ServiceUnderTest>(parts());
     stub_ = main_->stub.get();
   }

@@ -334,4 +334,63 @@ TEST_F(ContentServiceTest, DashboardGreetsTheCallerBySeedTwosSentences) {
   EXPECT_EQ(stub_->GetDashboard(call_context().get(), {}, &reply).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// Issue 11: NUL and invalid UTF-8 in any text field are DRF field errors, never stored (libpq
+// would cut the text at the NUL), never INTERNAL; internal gRPC callers get the same answer.
+TEST_F(ContentServiceTest, NulAndInvalidUtf8InEveryTextFieldAreFieldErrorsAndStoreNothing) {
+  const std::string with_nul = std::string("x") + '\0' + "hidden";
+  const std::string only_nul(1, '\0');
+  const std::string bad_utf8 = "x\xC3(";
+  auto error_of = [](const grpc::Status& status, const std::string& field) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    auto errors = common::parse_status_details(status).field_errors;
+    return errors.count(field) ? errors.at(field).at(0) : std::string("<none>");
+  };
+  for (const std::string& title : {with_nul, only_nul}) {
+    EXPECT_EQ(error_of(create(alice_, title, "body"), "title"), "Null characters are not allowed.");
+  }
+  EXPECT_EQ(error_of(create(alice_, "title", with_nul), "content"), "Null characters are not allowed.");
+  EXPECT_EQ(error_of(create(alice_, bad_utf8, "body"), "title"), "Enter valid UTF-8 text.");
+  EXPECT_EQ(error_of(create(alice_, "title", "\xFF"), "content"), "Enter valid UTF-8 text.");
+  EXPECT_EQ(post_count(), 0);
+
+  content::v1::Post post;
+  ASSERT_TRUE(create(alice_, "real", "body", &post).ok());
+  EXPECT_EQ(error_of(update(alice_, post.id(), with_nul, std::nullopt, true), "title"), "Null characters are not allowed.");
+  EXPECT_EQ(error_of(update(alice_, post.id(), "t", bad_utf8, false), "content"), "Enter valid UTF-8 text.");
+  content::v1::Post unchanged;
+  ASSERT_TRUE(get(alice_, post.id(), &unchanged).ok());
+  EXPECT_EQ(unchanged.title(), "real");
+  EXPECT_EQ(unchanged.content(), "body");
+
+  auto create_task = [&](const char* field, const std::string& value) {
+    content::v1::CreateTaskRequest request;
+    request.set_title("task");
+    request.GetReflection()->SetString(&request, request.GetDescriptor()->FindFieldByName(field), value);
+    content::v1::CreateTaskResponse reply;
+    return stub_->CreateTask(call_context(alice_.access.token).get(), request, &reply);
+  };
+  for (const char* field : {"title", "description", "status"}) {
+    EXPECT_EQ(error_of(create_task(field, with_nul), field), "Null characters are not allowed.");
+    EXPECT_EQ(error_of(create_task(field, "pending\xED\xA0\x80"), field), "Enter valid UTF-8 text.");
+  }
+  content::v1::UpdateTaskRequest update_task;
+  update_task.set_id(1);
+  update_task.set_partial(true);
+  update_task.set_status(std::string("completed") + '\0');
+  content::v1::UpdateTaskResponse updated;
+  // No such task: DRF's lookup comes first, 404.
+  EXPECT_EQ(stub_->UpdateTask(call_context(alice_.access.token).get(), update_task, &updated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  content::v1::ListTasksRequest list_tasks;
+  content::v1::ListTasksResponse tasks;
+  ASSERT_TRUE(stub_->ListTasks(call_context(alice_.access.token).get(), list_tasks, &tasks).ok());
+  EXPECT_EQ(tasks.tasks_size(), 0);
+
+  content::v1::GetDashboardRequest dashboard;
+  dashboard.set_text(with_nul);
+  content::v1::GetDashboardResponse greeting;
+  EXPECT_EQ(error_of(stub_->GetDashboard(call_context(alice_.access.token).get(), dashboard, &greeting), "text"),
+            "Null characters are not allowed.");
+}
+
 }  // namespace
