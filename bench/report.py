@@ -56,6 +56,11 @@ def hash_row(stack):
     return dict(data, kind="hash", stack=stack)
 
 
+def capacity_row():
+    data = json.loads(sys.stdin.read())
+    return dict(data, kind="capacity", stack="ours")
+
+
 def median_round(rows):
     """The round with the median throughput, so its latencies belong to the figure shown."""
     ordered = sorted(rows, key=lambda r: r["rps"])
@@ -79,6 +84,7 @@ def report(rows_file, out, seconds, rounds, connections, strict):
     pg = next((r for r in rows if r["kind"] == "pgbench"), {"tps": 0})
     hashes = {r["stack"]: r for r in rows if r["kind"] == "hash"}
     memory = [r for r in rows if r["kind"] == "memory"]
+    capacity = [r for r in rows if r["kind"] == "capacity"]
     conns = [int(c) for c in connections.split()]
     routes = [r for r in dict.fromkeys(r["route"] for r in measured if r["stack"] == "ours")]
 
@@ -141,6 +147,19 @@ def report(rows_file, out, seconds, rounds, connections, strict):
         h = hashes["peer"]
         lines.append(f"| Django | {h.get('algorithm', 'pbkdf2_sha256')} {h.get('iterations', '?')} iterations | "
                      f"{fmt(h['ms_per_hash'])} | {fmt(login['peer'], 0)} |")
+    if capacity:
+        lines.append("")
+        lines.append("Connection capacity: idle and slowloris connections held open while one keep-alive client "
+                     "times sequential `GET /api/posts/{id}/` (bench/idle_capacity):")
+        lines.append("")
+        lines.append("| idle | slow | requests | failed | p50 ms | p99 ms | max ms | idle still open | gateway RSS MiB |")
+        lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for r in capacity:
+            lines.append(f"| {r['idle']} | {r['slow']} | {r['requests']} | {r['failed']} | {fmt(r['p50_ms'], 2)} | "
+                         f"{fmt(r['p99_ms'], 2)} | {fmt(r['max_ms'], 2)} | {r['idle_still_open']} | "
+                         f"{fmt(r.get('gateway_rss_kib', 0) / 1024)} |")
+            if r["failed"]:
+                failures.append(f"capacity with {r['idle']} idle: {r['failed']} failed requests")
     lines.append("")
     lines.append("Peak memory (VmHWM) after the run:")
     lines.append("")
@@ -214,6 +233,8 @@ def main():
         print(json.dumps(grpc_row(*sys.argv[2:5])))
     elif command == "pgbench-row":
         print(json.dumps(pgbench_row()))
+    elif command == "capacity-row":
+        print(json.dumps(capacity_row()))
     elif command == "hash-row":
         print(json.dumps(hash_row(sys.argv[2])))
     elif command == "report":

@@ -200,6 +200,20 @@ measure "POST /api/token/refresh/" POST - - "" no bench/wrk/refresh.lua
 measure "POST /api/token/ (login)" POST /api/token/ /api/token/ \
     "{\"username\": \"bench_user\", \"password\": \"${PASSWORD}\"}" no
 
+# Connection capacity: idle and slowloris connections held while real requests are timed.
+if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then IDLE_COUNTS="0 200"; CAPACITY_REQUESTS=300; else
+    IDLE_COUNTS=${BENCH_IDLE_CONNECTIONS:-"0 2000 8000"}; CAPACITY_REQUESTS=5000; fi
+if [[ "capacity" =~ ${BENCH_ONLY:-.} ]]; then
+    for idle in $IDLE_COUNTS; do
+        "$BIN/idle_capacity" "$GATEWAY_PORT" "/api/posts/${POST_ID[ours]}/" "${ACCESS[ours]}" "$idle" 200 \
+            "$CAPACITY_REQUESTS" >"$WORK/capacity.json" || true
+        rss=$(awk '/VmRSS/ {print $2}' "/proc/${PIDS[gateway]}/status")
+        "$PY" -c 'import json,sys; row=json.load(open(sys.argv[1])); row["gateway_rss_kib"]=int(sys.argv[2]); print(json.dumps(row))' \
+            "$WORK/capacity.json" "$rss" | "$PY" bench/report.py capacity-row >>"$ROWS"
+    done
+    log "capacity done"
+fi
+
 # The HTTP ceiling, at the same connection counts.
 for c in $CONNECTIONS; do
     for (( round = 1; round <= ROUNDS; round++ )); do
