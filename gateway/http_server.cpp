@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "common/text.hpp"
+#include "gateway/pagination.hpp"
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"
 #include "gateway/routes.hpp"
@@ -109,15 +110,6 @@ const char* reason_phrase(int status) {
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
   }
-}
-
-std::string first_list_item(const std::string& value) { return common::trim(value.substr(0, value.find(','))); }
-
-// host, host:port or [v6]:port, nothing else: it ends up in links that clients follow.
-bool is_host_and_port(const std::string& text) {
-  return !text.empty() && text.size() <= 255 && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-  });
 }
 
 std::string listen_base_url(const GatewayConfig& config, int port) {
@@ -245,9 +237,8 @@ std::string HttpServer::base_url_for(const httplib::Request& request) const {
   if (!config_.public_base_url.empty()) return config_.public_base_url;
   // The Host header is the client's to choose; only a trusted proxy's word is taken.
   if (client_address_.trusted(request.remote_addr)) {
-    std::string proto = first_list_item(request.get_header_value("X-Forwarded-Proto"));
-    std::string host = first_list_item(request.get_header_value("X-Forwarded-Host"));
-    if ((proto == "http" || proto == "https") && is_host_and_port(host)) return proto + "://" + host;
+    return link_base(request.get_header_value("X-Forwarded-Proto"), request.get_header_value("X-Forwarded-Host"),
+                     listen_base_url_);
   }
   return listen_base_url_;
 }

@@ -1,5 +1,9 @@
 #include "gateway/pagination.hpp"
 
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <string>
 
@@ -20,7 +24,24 @@ std::string link(const std::string& base_url, const std::string& path, std::int6
   return url;
 }
 
+std::string first_list_item(const std::string& value) { return common::trim(value.substr(0, value.find(','))); }
+
+// host, host:port or [v6]:port and nothing else: it ends up in links that clients follow.
+bool is_host_and_port(const std::string& text) {
+  return !text.empty() && text.size() <= 255 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+  });
+}
+
 }  // namespace
+
+std::string link_base(const std::string& forwarded_proto, const std::string& forwarded_host,
+                      const std::string& fallback) {
+  std::string proto = first_list_item(forwarded_proto);
+  std::string host = first_list_item(forwarded_host);
+  if ((proto == "http" || proto == "https") && is_host_and_port(host)) return proto + "://" + host;
+  return fallback;
+}
 
 std::optional<PageRequest> requested_page(const httplib::Request& request) {
   if (!request.has_param("limit")) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 // DRF's LimitOffsetPagination: lists are plain arrays unless the client asks for a page with
 // ?limit=N (and optionally &offset=M); then {"count", "next", "previous", "results"}.
@@ -28,6 +29,11 @@ void ask_for_page(ListRequest& request, const PageRequest& page) {
   request.set_limit(static_cast<std::int32_t>(page.limit));
   request.set_offset(static_cast<std::int32_t>(std::min<std::int64_t>(page.offset, INT32_MAX)));
 }
+
+// Where links start, from a trusted proxy's X-Forwarded-Proto and X-Forwarded-Host (first entry
+// of each): "proto://host" when both are plain (http or https; host[:port]), else `fallback`.
+std::string link_base(const std::string& forwarded_proto, const std::string& forwarded_host,
+                      const std::string& fallback);
 
 // The envelope, with absolute next/previous links: `base_url` (the API as clients reach it,
 // never the client's own Host header) + `path`. A page past the end has no next page, whatever

@@ -52,4 +52,16 @@ TEST(Pagination, AnOffsetNearTheLargestIntegerHasNoNextPage) {
   EXPECT_EQ(at_end["next"], "http://api.example:8080/api/posts/?limit=10&offset=10");
 }
 
+// Only a trusted proxy's headers get here, and even then only plain values become links.
+TEST(Pagination, LinkBaseTakesPlainForwardedValuesOnly) {
+  const std::string fallback = "http://127.0.0.1:8080";
+  EXPECT_EQ(gateway::link_base("https", "api.example.com", fallback), "https://api.example.com");
+  EXPECT_EQ(gateway::link_base("https, http", "api.example.com:8443, proxy", fallback), "https://api.example.com:8443");
+  EXPECT_EQ(gateway::link_base("javascript", "api.example.com", fallback), fallback);
+  EXPECT_EQ(gateway::link_base("https", "evil.example/path?", fallback), fallback);
+  EXPECT_EQ(gateway::link_base("https", "a@evil.example", fallback), fallback);
+  EXPECT_EQ(gateway::link_base("https", "", fallback), fallback);
+  EXPECT_EQ(gateway::link_base("", "api.example.com", fallback), fallback);
+}
+
 }  // namespace
