@@ -163,14 +163,19 @@ void Registry::remove_callback(std::uint64_t id) {
 std::string Registry::expose() const {
   std::map<std::string, std::string> blocks;  // by name, so the output is stable
   std::lock_guard lock(mutex_);
-  for (const auto& [name, family] : counters_) {
+  // Not a structured binding: clang 14 (the sanitized build) cannot capture one in a lambda.
+  for (const auto& entry : counters_) {
+    const std::string& name = entry.first;
+    const auto& family = entry.second;
     std::string text = header(name, family->help(), "counter");
     family->for_each([&](const Labels& values, const Counter& counter) {
       text += name + label_text(family->label_names(), values) + " " + std::to_string(counter.value()) + "\n";
     });
     blocks[name] = std::move(text);
   }
-  for (const auto& [name, family] : histograms_) {
+  for (const auto& entry : histograms_) {
+    const std::string& name = entry.first;
+    const auto& family = entry.second;
     std::string text = header(name, family->help(), "histogram");
     family->for_each([&](const Labels& values, const Histogram& histogram) {
       auto snap = histogram.snapshot();
