@@ -16,14 +16,6 @@
 namespace auth {
 namespace {
 
-// Work factors beyond these would let one stored hash stall a request thread; Django's own
-// defaults are far below (PBKDF2 about a million iterations, argon2 m=102400 t=2 p=8, bcrypt 12).
-constexpr std::uint64_t kMaxPbkdf2Iterations = 10'000'000;
-constexpr std::uint64_t kMaxArgon2MemoryKib = 1 << 20;  // 1 GiB
-constexpr std::uint64_t kMaxArgon2Passes = 100;
-constexpr std::uint64_t kMaxArgon2Lanes = 64;
-constexpr std::uint64_t kMaxBcryptCost = 16;
-
 // A decimal without sign or spaces; nullopt when it is not one or does not fit.
 std::optional<std::uint64_t> parse_number(std::string_view text) {
   std::uint64_t value = 0;
@@ -67,8 +59,9 @@ std::optional<Pbkdf2Hash> parse_pbkdf2(std::string_view encoded) {
   return Pbkdf2Hash{algorithm, digest, *iterations, salt};
 }
 
-LegacyCheck verify_pbkdf2(std::string_view password, const std::string& encoded, const Pbkdf2Hash& parsed) {
-  if (parsed.iterations > kMaxPbkdf2Iterations || password.size() > INT_MAX) return LegacyCheck::kUnsupported;
+LegacyCheck verify_pbkdf2(std::string_view password, const std::string& encoded, const Pbkdf2Hash& parsed,
+                          const DjangoHashLimits& limits) {
+  if (parsed.iterations > limits.pbkdf2_iterations || password.size() > INT_MAX) return LegacyCheck::kUnsupported;
   auto key_length = static_cast<std::size_t>(EVP_MD_size(parsed.digest));
   std::vector<unsigned char> key(key_length);
   const auto* salt = reinterpret_cast<const unsigned char*>(parsed.salt.data());
@@ -130,9 +123,11 @@ std::optional<Argon2Hash> parse_argon2(std::string_view encoded) {
   return Argon2Hash{*type, phc, *memory, *passes, *lanes};
 }
 
-LegacyCheck verify_argon2(std::string_view password, const Argon2Hash& parsed) {
-  if (parsed.memory_kib > kMaxArgon2MemoryKib || parsed.passes > kMaxArgon2Passes ||
-      parsed.lanes > kMaxArgon2Lanes) {
+LegacyCheck verify_argon2(std::string_view password, const Argon2Hash& parsed, const DjangoHashLimits& limits) {
+  // Time grows with memory times passes: each bounded alone (1 GiB, 100 passes) still let one
+  // hash cost minutes and a GiB per login attempt.
+  if (parsed.memory_kib > limits.argon2_memory_kib || parsed.lanes > limits.argon2_lanes ||
+      parsed.passes > limits.argon2_passes || parsed.passes > limits.argon2_memory_passes / std::max<std::uint64_t>(parsed.memory_kib, 1)) {
     return LegacyCheck::kUnsupported;
   }
   // libargon2 wants a C string; its comparison of the hashes is constant-time.
@@ -184,8 +179,8 @@ std::string sha256_hex(std::string_view text) {
   return hex;
 }
 
-LegacyCheck verify_bcrypt(std::string_view password, const BcryptHash& parsed) {
-  if (parsed.cost > kMaxBcryptCost) return LegacyCheck::kUnsupported;
+LegacyCheck verify_bcrypt(std::string_view password, const BcryptHash& parsed, const DjangoHashLimits& limits) {
+  if (parsed.cost > limits.bcrypt_cost) return LegacyCheck::kUnsupported;
   std::string phrase = parsed.sha256_first ? sha256_hex(password) : std::string(password);
   if (parsed.sha256_first && phrase.empty()) return LegacyCheck::kUnsupported;  // no digest
   // crypt() would stop at a NUL and match a prefix; Python's bcrypt refuses such a password.
@@ -199,10 +194,11 @@ LegacyCheck verify_bcrypt(std::string_view password, const BcryptHash& parsed) {
 
 }  // namespace
 
-LegacyCheck verify_django_hash(std::string_view password, const std::string& encoded) {
-  if (auto pbkdf2 = parse_pbkdf2(encoded)) return verify_pbkdf2(password, encoded, *pbkdf2);
-  if (auto argon2 = parse_argon2(encoded)) return verify_argon2(password, *argon2);
-  if (auto bcrypt = parse_bcrypt(encoded)) return verify_bcrypt(password, *bcrypt);
+LegacyCheck verify_django_hash(std::string_view password, const std::string& encoded,
+                               const DjangoHashLimits& limits) {
+  if (auto pbkdf2 = parse_pbkdf2(encoded)) return verify_pbkdf2(password, encoded, *pbkdf2, limits);
+  if (auto argon2 = parse_argon2(encoded)) return verify_argon2(password, *argon2, limits);
+  if (auto bcrypt = parse_bcrypt(encoded)) return verify_bcrypt(password, *bcrypt, limits);
   return LegacyCheck::kUnsupported;
 }
 

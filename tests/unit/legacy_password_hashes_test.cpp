@@ -159,6 +159,12 @@ TEST(LegacyPasswordHashes, RefusesWorkFactorsThatWouldStallARequest) {
       "argon2$argon2id$v=19$m=1024,t=1000,p=1$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
       "argon2$argon2id$v=19$m=1024,t=1,p=1000$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
       "bcrypt$$2b$31$u61VrnVv9XGQGtGDPGqK6OPL.dFdN1neoqc3Se3//81k7b8zTNh76",
+      // Within the old separate bounds (1 GiB, 100 passes, 64 lanes): about two minutes, a GiB
+      // and 64 threads per login attempt. Now memory times passes is bounded too.
+      "argon2$argon2id$v=19$m=1048576,t=100,p=64$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
+      "argon2$argon2id$v=19$m=524288,t=1,p=1$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
+      "argon2$argon2id$v=19$m=262144,t=9,p=1$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
+      "argon2$argon2id$v=19$m=1024,t=1,p=17$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg",
   };
   auto start = std::chrono::steady_clock::now();
   for (const auto& encoded : expensive) {
@@ -167,6 +173,40 @@ TEST(LegacyPasswordHashes, RefusesWorkFactorsThatWouldStallARequest) {
     EXPECT_EQ(auth::verify_django_hash("secret", encoded), LegacyCheck::kUnsupported);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST(LegacyPasswordHashes, WorkLimitsAreInclusiveAndTheCallers) {
+  const std::string pbkdf2 = "pbkdf2_sha1$1000$abcdefgh$K0iP+D1SosxfVz1ATtpkBR4I/QU=";
+  const std::string argon2 = "argon2$argon2id$v=19$m=256,t=3,p=2$bmlVc2lBb3NiRU41YkJUaUxGVWVFdw$hCx8dI/Lojwy95buOJxc/g";
+  const std::string bcrypt = "bcrypt$$2b$04$u61VrnVv9XGQGtGDPGqK6OPL.dFdN1neoqc3Se3//81k7b8zTNh76";
+  auth::DjangoHashLimits limits;
+  limits.pbkdf2_iterations = 1000;
+  limits.argon2_memory_kib = 256;
+  limits.argon2_passes = 3;
+  limits.argon2_memory_passes = 256 * 3;
+  limits.argon2_lanes = 2;
+  limits.bcrypt_cost = 4;
+  EXPECT_EQ(auth::verify_django_hash("hunter2", pbkdf2, limits), LegacyCheck::kMatch);
+  EXPECT_EQ(auth::verify_django_hash("secret", argon2, limits), LegacyCheck::kMatch);
+  EXPECT_EQ(auth::verify_django_hash("secret", bcrypt, limits), LegacyCheck::kMatch);
+
+  auto below = [&](auto change) {
+    auth::DjangoHashLimits tighter = limits;
+    change(tighter);
+    return tighter;
+  };
+  EXPECT_EQ(auth::verify_django_hash("hunter2", pbkdf2, below([](auto& l) { l.pbkdf2_iterations = 999; })),
+            LegacyCheck::kUnsupported);
+  EXPECT_EQ(auth::verify_django_hash("secret", argon2, below([](auto& l) { l.argon2_memory_kib = 255; })),
+            LegacyCheck::kUnsupported);
+  EXPECT_EQ(auth::verify_django_hash("secret", argon2, below([](auto& l) { l.argon2_passes = 2; })),
+            LegacyCheck::kUnsupported);
+  EXPECT_EQ(auth::verify_django_hash("secret", argon2, below([](auto& l) { l.argon2_memory_passes = 767; })),
+            LegacyCheck::kUnsupported);
+  EXPECT_EQ(auth::verify_django_hash("secret", argon2, below([](auto& l) { l.argon2_lanes = 1; })),
+            LegacyCheck::kUnsupported);
+  EXPECT_EQ(auth::verify_django_hash("secret", bcrypt, below([](auto& l) { l.bcrypt_cost = 3; })),
+            LegacyCheck::kUnsupported);
 }
 
 }  // namespace
