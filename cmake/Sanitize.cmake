@@ -24,8 +24,13 @@ if(SANITIZE)
   # detect_odr_violation stays on, and so does container-overflow (our std:: containers are
   # instrumented; the uninstrumented libraries' are not annotated, so they cannot report).
   set(SANITIZER_TEST_ENVIRONMENT
-      "ASAN_OPTIONS=abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+      "ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
       "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+  # Reports with file:line (llvm-14 installs it without the unversioned name the runtime looks for).
+  find_program(LLVM_SYMBOLIZER NAMES llvm-symbolizer llvm-symbolizer-14 PATHS /usr/lib/llvm-14/bin)
+  if(LLVM_SYMBOLIZER)
+    list(APPEND SANITIZER_TEST_ENVIRONMENT "ASAN_SYMBOLIZER_PATH=${LLVM_SYMBOLIZER}")
+  endif()
 endif()
 
 if(FUZZ)

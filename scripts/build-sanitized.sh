@@ -20,4 +20,4 @@ BUILD_JOBS=${BUILD_JOBS:-$(nproc)}
 # No CMAKE_BUILD_TYPE: cmake/Sanitize.cmake sets -O1 -g.
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$SANITIZE_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE= \
     -DSANITIZE=ON -DFUZZ=ON -DFUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-cmake --build "$SANITIZE_BUILD_DIR" -j "$BUILD_JOBS" --target unit_tests fuzz_targets
+cmake --build "$SANITIZE_BUILD_DIR" -j "$BUILD_JOBS" --target unit_tests sanitizer_canary fuzz_targets

@@ -51,6 +51,11 @@ PACKAGES=(
     python3-djangorestframework-simplejwt
     python3-psycopg2
     gunicorn
+    # The sanitized tree (scripts/build-sanitized.sh): clang, its ASan/UBSan runtimes and
+    # libFuzzer (libclang-rt-14-dev, only recommended by clang-14), llvm-symbolizer for the reports.
+    clang-14
+    libclang-rt-14-dev
+    llvm-14
 )
 
 # Names that installed packages provide count as installed: NodeSource's nodejs provides

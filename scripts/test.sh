@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the project and runs every test (unit, integration, end-to-end, the OpenAPI lint, the
 # offline validation of the deployment files)
-# with CTest against throwaway PostgreSQL and Redis servers on free ports.
+# with CTest against throwaway PostgreSQL and Redis servers on free ports. Then also the
+# sanitized tree (scripts/build-sanitized.sh): the unit tests under ASan + UBSan
+# (unit-sanitized) and each libFuzzer target for FUZZ_SECONDS (fuzz.<name>), in the same ctest run.
 #
 # Environment:
-#   BUILD_DIR   build directory, relative to the repo root (default: build)
-#   CTEST_ARGS  extra ctest arguments, e.g. "-R unit" or "-V"
+#   BUILD_DIR           build directory, relative to the repo root (default: build)
+#   CTEST_ARGS          extra ctest arguments, e.g. "-R unit" or "-V"
+#   SANITIZE_BUILD_DIR  the sanitized tree (default: build-sanitize); SANITIZED_TESTS=0 skips it
+#   FUZZ_SECONDS        how long each fuzz target runs (default: 30)
 #
 # Exported to the tests:
 #   TEST_PG_ADMIN_URL  postgresql://postgres@127.0.0.1:<port>/postgres
@@ -28,6 +32,13 @@ log() {
 
 "$REPO_ROOT/scripts/build.sh"
 BUILD_ABS=$(cd "$BUILD_DIR" && pwd -P)
+if [[ "${SANITIZED_TESTS:-1}" != 0 ]]; then
+    export SANITIZE_BUILD_DIR=${SANITIZE_BUILD_DIR:-build-sanitize}
+    "$REPO_ROOT/scripts/build-sanitized.sh"
+    # cmake/SanitizedTests.cmake adds that tree's tests to this tree's ctest run.
+    SANITIZED_TESTS_DIR=$(cd "$SANITIZE_BUILD_DIR" && pwd -P)
+    export SANITIZED_TESTS_DIR
+fi
 # The OpenAPI linter (test lint.openapi) and the Kubernetes schema validator (test
 # deploy.validate), from npm (tools/package-lock.json) when tools/node_modules is missing or stale.
 "$REPO_ROOT/scripts/lint-openapi.sh" --install-only
