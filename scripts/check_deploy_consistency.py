@@ -383,10 +383,11 @@ def check_dockerfile(report: Report, path: Path, targets: dict[str, Target], hel
 
 
 # Packages of scripts/install-deps.sh that building needs (the rest run tests or the local
-# stack). libgmock-dev: GMock is optional to CMake's GTest package and only tests use it.
+# stack). libgmock-dev: GMock is optional to CMake's GTest package and only tests use it;
+# libclang-rt-14-dev: the sanitizer runtimes and libFuzzer, for the sanitized test tree only.
 BUILD_TOOLS = {"build-essential", "cmake", "ninja-build", "pkg-config", "protobuf-compiler",
                "protobuf-compiler-grpc", "python3-yaml"}
-NOT_FOR_IMAGE_BUILD = {"libgmock-dev"}
+NOT_FOR_IMAGE_BUILD = {"libgmock-dev", "libclang-rt-14-dev"}
 
 
 def install_deps_packages(path: Path) -> list[str]:
