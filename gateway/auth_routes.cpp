@@ -203,7 +203,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
               {{"access_token", reply.tokens().access()}, {"refresh_token", reply.tokens().refresh()}});
   });
 
-  router.add("POST", "/api/token/verify/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
+  router.add("POST", "/api/token/verify/", Access::kPublic, [&upstreams](RequestContext& ctx) {
     auth::v1::VerifyRequest request;
     if (!read_token_field(ctx, "token", *request.mutable_token())) return;
     auth::v1::VerifyResponse reply;
@@ -245,7 +245,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
     if (logout(ctx, upstreams, cookie, "refresh")) send_json(ctx.response, 200, {{"message", "Successfully logged out"}});
   });
 
-  router.add("GET", "/api/me/", Access::kAuthenticated, [&upstreams, cookie](RequestContext& ctx) {
+  router.add("GET", "/api/me/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
     auth::v1::GetMeResponse reply;
     if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
           return upstreams.auth().GetMe(c, auth::v1::GetMeRequest(), &reply);
@@ -255,7 +255,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
     send_json(ctx.response, 200, user_json(reply.user()));
   });
 
-  router.add("POST", "/api/verify-email/", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
+  router.add("POST", "/api/verify-email/", Access::kPublic, [&upstreams](RequestContext& ctx) {
     auth::v1::VerifyEmailRequest request;
     if (!read_token_field(ctx, "token", *request.mutable_token())) return;
     auth::v1::VerifyEmailResponse reply;
@@ -267,7 +267,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
     send_json(ctx.response, 200, {{"message", "Email address verified."}});
   });
 
-  router.add("GET", "/.well-known/jwks.json", Access::kPublic, [&upstreams, cookie](RequestContext& ctx) {
+  router.add("GET", "/.well-known/jwks.json", Access::kPublic, [&upstreams](RequestContext& ctx) {
     auth::v1::GetJwksResponse reply;
     if (!forward(ctx, upstreams, [&](grpc::ClientContext* c) {
           return upstreams.auth().GetJwks(c, auth::v1::GetJwksRequest(), &reply);

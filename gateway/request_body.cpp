@@ -70,7 +70,8 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
         return result;
       }
       result.fields = std::move(parsed);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+      // parse_error, and out_of_range for a number beyond a double ({"n": 1e999}).
       std::string what = e.what();
       auto prefix_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
       result.error_status = 400;

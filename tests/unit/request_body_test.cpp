@@ -160,3 +160,14 @@ TEST(RequestStringField, ObjectArrayAndBoolAreNotValidStrings) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by fuzzing: a number beyond a double made nlohmann throw out_of_range, which ended as a 500.
+TEST(RequestBody, ANumberBeyondADoubleIsA400) {
+  auto result = gateway::parse_body("application/json", R"({"n": 1e999})");
+  EXPECT_EQ(result.error_status, 400);
+  EXPECT_TRUE(result.error_body.contains("detail"));
+}
+
+}  // namespace
