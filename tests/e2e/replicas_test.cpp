@@ -323,6 +323,21 @@ TEST_F(Replicas, SigtermedServiceReplicasFinishTheirCallsAndExitZero) {
 
   std::vector<User> users;
   for (int i = 0; i < 8; ++i) users.push_back(new_user("term" + std::to_string(i)));
+  // The replica answering its own health check is not enough: each gateway must have
+  // reconnected to it (its channel backs off after the kill), or draining content2 would
+  // leave that gateway with no healthy content replica at all.
+  const std::string get_post_ok =
+      R"(grpc_server_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})";
+  for (int port : gateway_ports_) {
+    ASSERT_TRUE(test_support::wait_until(std::chrono::seconds(20), [&] {
+      double before = sample(metrics(stack_->metrics_port("content-back")), get_post_ok);
+      for (int i = 0; i < 8; ++i) {
+        stack_->send("GET", "/api/posts/" + std::to_string(users[0].post_id) + "/", nullptr, users[0].access, {},
+                     "application/json", port);
+      }
+      return sample(metrics(stack_->metrics_port("content-back")), get_post_ok) > before;
+    })) << "gateway on " << port << " never reached the restarted content replica";
+  }
   auto origin = Clock::now();
   Load load(users, gateway_ports_);
   std::this_thread::sleep_for(milliseconds(1500));
