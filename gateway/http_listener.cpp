@@ -41,6 +41,14 @@ std::string numeric_host(const sockaddr_storage& address, socklen_t length, int&
   return host;
 }
 
+// Adds (EPOLL_CTL_ADD) or re-arms (EPOLL_CTL_MOD) `fd` for `events`; `tag` comes back with them.
+bool epoll_arm(int epoll_fd, int operation, int fd, std::uint32_t events, void* tag) {
+  epoll_event event{};
+  event.events = events;
+  event.data.ptr = tag;
+  return ::epoll_ctl(epoll_fd, operation, fd, &event) == 0;
+}
+
 std::runtime_error system_error(const std::string& what) {
   return std::runtime_error(what + ": " + std::strerror(errno));
 }
@@ -130,14 +138,9 @@ int HttpListener::bind() {
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0) throw system_error("epoll");
-  epoll_event listen_event{};
-  listen_event.events = EPOLLIN | EPOLLONESHOT;
-  listen_event.data.ptr = &listen_fd_;
-  epoll_event wake_event{};
-  wake_event.events = EPOLLIN;  // level-triggered and never read: every worker sees it
-  wake_event.data.ptr = &wake_fd_;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0 ||
-      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0) {
+  // The wake-up is level-triggered and never read: every worker sees it.
+  if (!epoll_arm(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, EPOLLIN | EPOLLONESHOT, &listen_fd_) ||
+      !epoll_arm(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, EPOLLIN, &wake_fd_)) {
     throw system_error("epoll_ctl");
   }
   return bound_port;
@@ -248,15 +251,9 @@ void HttpListener::accept_connections() {
       connections_.emplace(fd, std::move(connection));
       ++connection_count_;
     }
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLONESHOT;
-    event.data.ptr = raw;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) close_connection(*raw);
+    if (!epoll_arm(epoll_fd_, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLONESHOT, raw)) close_connection(*raw);
   }
-  epoll_event event{};
-  event.events = EPOLLIN | EPOLLONESHOT;
-  event.data.ptr = &listen_fd_;
-  if (!stopping_) ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+  if (!stopping_) epoll_arm(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, EPOLLIN | EPOLLONESHOT, &listen_fd_);
 }
 
 // At the connection limit a new connection is worth more than the longest-idle keep-alive
@@ -290,8 +287,7 @@ void HttpListener::handle(Connection& connection) {
       case Connection::Phase::kWriting:
         keep = flush(connection);
         if (keep && connection.phase == Connection::Phase::kReading) {
-          keep = connection.close_after_write ? finish_or_linger(connection)
-                                              : serve_buffered(connection, connection.peer_closed);
+          keep = connection.close_after_write ? finish_or_linger(connection) : serve_buffered(connection);
         }
         break;
       case Connection::Phase::kLingering: {
@@ -335,10 +331,11 @@ bool HttpListener::read_and_serve(Connection& connection) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     return false;  // reset by the peer
   }
-  return serve_buffered(connection, connection.peer_closed);
+  return serve_buffered(connection);
 }
 
-bool HttpListener::serve_buffered(Connection& connection, bool peer_closed) {
+bool HttpListener::serve_buffered(Connection& connection) {
+  const bool peer_closed = connection.peer_closed;
   while (true) {
     bool was_started = connection.framer.started();
     std::size_t used = connection.framer.feed(connection.in);
@@ -456,10 +453,8 @@ void HttpListener::rearm(Connection& connection) {
       connection.deadline = connection.phase_started + kLingerTime;
       break;
   }
-  epoll_event event{};
-  event.events = (connection.phase == Phase::kWriting ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
-  event.data.ptr = &connection;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, connection.fd, &event);
+  epoll_arm(epoll_fd_, EPOLL_CTL_MOD, connection.fd,
+            (connection.phase == Phase::kWriting ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT, &connection);
 }
 
 void HttpListener::close_connection(Connection& connection) {

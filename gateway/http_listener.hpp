@@ -74,7 +74,6 @@ class HttpListener final {
   void stop();
 
   ListenerStats stats() const;
-  const ListenerOptions& options() const { return options_; }
 
  private:
   struct Connection;
@@ -85,7 +84,7 @@ class HttpListener final {
   void accept_connections();
   void handle(Connection& connection);
   bool read_and_serve(Connection& connection);
-  bool serve_buffered(Connection& connection, bool peer_closed);
+  bool serve_buffered(Connection& connection);
   bool flush(Connection& connection);
   bool refuse(Connection& connection, int status, const std::string& detail);
   bool finish_or_linger(Connection& connection);

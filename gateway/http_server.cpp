@@ -1,5 +1,6 @@
 #include "gateway/http_server.hpp"
 
+#include "common/host_port.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "gateway/pagination.hpp"
@@ -110,13 +111,6 @@ const char* reason_phrase(int status) {
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
   }
-}
-
-std::string listen_base_url(const GatewayConfig& config, int port) {
-  std::string host = config.host;
-  if (host.empty() || host == "0.0.0.0" || host == "::") host = "localhost";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(port);
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -251,7 +245,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
   } done{in_flight_};
   RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
-                     base_url_for(request), {}, {}};
+                     [this, &request] { return base_url_for(request); }, {}, {}};
   response.set_header("X-Request-Id", ctx.request_id);
 
   browser_.add_cors_headers(request, response);
@@ -290,7 +284,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
 
 int HttpServer::bind() {
   int port = listener_.bind();
-  listen_base_url_ = listen_base_url(config_, port);
+  listen_base_url_ = "http://" + common::local_address_for({config_.host, port});
   return port;
 }
 

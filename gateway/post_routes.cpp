@@ -49,7 +49,7 @@ void add_post_routes(Router& router, Upstreams& upstreams) {
     }
     nlohmann::json posts = nlohmann::json::array();
     for (const auto& post : reply.posts()) posts.push_back(post_json(post));
-    send_json(ctx.response, 200, page ? page_envelope(ctx.base_url, ctx.http.path, *page, reply.total_count(), std::move(posts)) : posts);
+    send_json(ctx.response, 200, page ? page_envelope(ctx.base_url(), ctx.http.path, *page, reply.total_count(), std::move(posts)) : posts);
   });
 
   router.add("POST", "/api/posts/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {

@@ -20,7 +20,9 @@ struct RequestContext {
   nlohmann::json body = nlohmann::json::object();
   std::string request_id;
   std::string client_ip;      // behind trusted proxies, from X-Forwarded-For
-  std::string base_url;       // scheme://host[:port] of the API as clients reach it (links)
+  // scheme://host[:port] of the API as clients reach it, for links; asked only by the routes
+  // that build links, so other requests do not pay for it.
+  std::function<std::string()> base_url;
   std::string access_token;   // set on authenticated routes
   common::jwt::Claims caller;  // set on authenticated routes
 };

@@ -32,7 +32,7 @@ void list_tasks(RequestContext& ctx, Upstreams& upstreams) {
   }
   nlohmann::json tasks = nlohmann::json::array();
   for (const auto& task : reply.tasks()) tasks.push_back(task_json(task));
-  send_json(ctx.response, 200, page ? page_envelope(ctx.base_url, ctx.http.path, *page, reply.total_count(), std::move(tasks)) : tasks);
+  send_json(ctx.response, 200, page ? page_envelope(ctx.base_url(), ctx.http.path, *page, reply.total_count(), std::move(tasks)) : tasks);
 }
 
 void create_task(RequestContext& ctx, Upstreams& upstreams) {
