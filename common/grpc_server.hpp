@@ -5,6 +5,7 @@
 #include "common/log.hpp"
 #include "common/pg_pool.hpp"
 #include "common/redis_client.hpp"
+#include "common/storage_errors.hpp"
 
 #include <grpcpp/grpcpp.h>
 
@@ -46,8 +47,9 @@ void serve_grpc(const GrpcServerOptions& options, const std::vector<grpc::Servic
 // address is asked on loopback) for its overall gRPC health; 0 when SERVING, else 1.
 int check_own_health(const std::string& listen_address);
 
-// Runs one RPC body and maps what escapes it at one place: storage outages become
-// UNAVAILABLE, anything else INTERNAL without internals; logs one line per call with the
+// Runs one RPC body and maps what escapes it at one place: storage outages
+// (is_storage_outage(), a lost COMMIT included) become UNAVAILABLE, anything else INTERNAL
+// without internals; logs one line per call with the
 // request id the gateway passed in x-request-id.
 template <class Body>
 grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&& body) {
@@ -55,15 +57,15 @@ grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&
   grpc::Status status;
   try {
     status = body();
-  } catch (const PoolExhausted& e) {
-    log::error("database pool exhausted", {{"rpc", method}, {"error", e.what()}});
-    status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "database busy");
-  } catch (const pqxx::broken_connection& e) {
-    log::error("database unreachable", {{"rpc", method}, {"error", e.what()}});
-    status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "database unavailable");
   } catch (const std::exception& e) {
-    log::error("unhandled error", {{"rpc", method}, {"error", e.what()}});
-    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+    if (is_storage_outage(e)) {
+      auto reason = storage_outage_reason(e);
+      log::error(reason, {{"rpc", method}, {"error", e.what()}});
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, reason);
+    } else {
+      log::error("unhandled error", {{"rpc", method}, {"error", e.what()}});
+      status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+    }
   }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started).count();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/storage_errors.hpp"
+
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -31,15 +33,19 @@ class PgPool final {
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // Runs `work` on a pooled connection. A pqxx::broken_connection drops that connection and
-  // propagates, so the next call reconnects.
+  // Runs `work` on a pooled connection. An error that leaves the connection closed drops it,
+  // so the next call reconnects, and propagates as an outage (is_storage_outage()): libpq
+  // reports a server that went away mid-statement as an sql_error without SQLSTATE.
   template <class Work>
   auto with_connection(Work&& work) -> decltype(work(std::declval<pqxx::connection&>())) {
     Lease lease(*this);
     try {
       return work(*lease.connection);
-    } catch (const pqxx::broken_connection&) {
-      lease.broken = true;
+    } catch (const std::exception& error) {
+      if (dynamic_cast<const pqxx::broken_connection*>(&error) || !lease.connection->is_open()) {
+        lease.broken = true;
+        if (!is_storage_outage(error)) throw pqxx::broken_connection(error.what());
+      }
       throw;
     }
   }

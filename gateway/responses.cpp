@@ -57,6 +57,7 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
     case grpc::StatusCode::CANCELLED:  // only a server cancels here: it was stopping
       common::log::warn("upstream unavailable", {{"grpc_code", static_cast<int>(status.error_code())},
                                                  {"error", status.error_message()}});
+      response.set_header("Retry-After", "1");
       return send_detail(response, 503, "Service temporarily unavailable, try again later.");
     default:
       common::log::error("upstream error", {{"grpc_code", static_cast<int>(status.error_code())},
