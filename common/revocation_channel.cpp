@@ -28,7 +28,7 @@ constexpr std::string_view kTokenPrefix = "jti:";
 constexpr std::string_view kFamilyPrefix = "fam:";
 
 constexpr auto kInitialBackoff = 100ms;
-constexpr auto kMaxBackoff = 2s;
+constexpr auto kMaxBackoff = 1s;
 // How often the listener wakes while waiting for messages, to check its heartbeat.
 constexpr auto kPollInterval = 250ms;
 // A connection silent this long gets a PING; without an answer in time it counts as broken.
@@ -36,14 +36,16 @@ constexpr auto kPollInterval = 250ms;
 constexpr auto kPingWhenIdleFor = 1s;
 constexpr auto kPingTimeout = 3s;
 
-// KEYS[1]: the sorted set. ARGV[1]: the channel, then pairs of member and expiry (epoch
+// KEYS[1]: the sorted set, KEYS[2]: the synced marker. ARGV[1]: the channel, ARGV[2]: an outbox
+// sequence to raise the marker to ("" for none), then pairs of member and expiry (epoch
 // seconds). The clock is Redis's own (TIME), shared by every auth instance. Expiries are
 // handed on as the caller's strings: Lua 5.1 would print large numbers imprecisely. ZADD GT
-// keeps the later expiry when a member is revoked twice.
+// keeps the later expiry when a member is revoked twice. An absent marker stays absent: the
+// set may lack older revocations until the auth service copied them all again.
 constexpr std::string_view kPublishScript = R"lua(
 local now = redis.call('TIME')[1]
 local published = 0
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   local member, expires = ARGV[i], ARGV[i + 1]
   if tonumber(expires) > tonumber(now) then
     redis.call('ZADD', KEYS[1], 'GT', expires, member)
@@ -52,7 +54,20 @@ for i = 2, #ARGV, 2 do
   end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if ARGV[2] ~= '' then
+  local synced = redis.call('GET', KEYS[2])
+  if synced and tonumber(ARGV[2]) > tonumber(synced) then redis.call('SET', KEYS[2], ARGV[2]) end
+end
 return published
+)lua";
+
+// KEYS[1]: the synced marker. ARGV[1]: the channel, ARGV[2]: the heartbeat message.
+constexpr std::string_view kHeartbeatScript = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('PUBLISH', ARGV[1], ARGV[2])
+  return 1
+end
+return 0
 )lua";
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {
@@ -103,10 +118,12 @@ std::string Revocation::member() const {
   return std::string(kind == Kind::kToken ? kTokenPrefix : kFamilyPrefix) + id;
 }
 
-void publish_revocations(RedisClient& redis, const std::vector<Revocation>& revocations) {
-  if (revocations.empty()) return;
-  std::vector<std::string> args{"EVAL", std::string(kPublishScript), "1", std::string(kRevocationsKey),
-                                std::string(kRevocationsChannel)};
+void publish_revocations(RedisClient& redis, const std::vector<Revocation>& revocations,
+                         std::optional<std::int64_t> synced_seq) {
+  if (revocations.empty() && !synced_seq) return;
+  std::vector<std::string> args{"EVAL", std::string(kPublishScript), "2", std::string(kRevocationsKey),
+                                std::string(kRevocationsSyncedKey), std::string(kRevocationsChannel),
+                                synced_seq ? std::to_string(*synced_seq) : std::string()};
   for (const auto& revocation : revocations) {
     if (revocation.id.empty()) throw std::invalid_argument("revocation without an id");
     args.push_back(revocation.member());
@@ -115,7 +132,7 @@ void publish_revocations(RedisClient& redis, const std::vector<Revocation>& revo
   redis.command(args);
 }
 
-void store_revocations(RedisClient& redis, const std::vector<Revocation>& revocations) {
+void store_all_revocations(RedisClient& redis, const std::vector<Revocation>& revocations, std::int64_t synced_seq) {
   // Chunks keep each command small; ZADD GT keeps a later expiry already stored.
   constexpr std::size_t kChunk = 500;
   for (std::size_t start = 0; start < revocations.size(); start += kChunk) {
@@ -126,10 +143,23 @@ void store_revocations(RedisClient& redis, const std::vector<Revocation>& revoca
     }
     redis.command(args);
   }
+  // Only after every chunk: a marker says the set is complete.
+  redis.command({"SET", std::string(kRevocationsSyncedKey), std::to_string(synced_seq)});
+  redis.command({"PUBLISH", std::string(kRevocationsChannel), std::string(kReloadMessage)});
 }
 
-void publish_reload(RedisClient& redis) {
-  redis.command({"PUBLISH", std::string(kRevocationsChannel), std::string(kReloadMessage)});
+std::optional<std::int64_t> revocations_synced_seq(RedisClient& redis) {
+  auto reply = redis.command({"GET", std::string(kRevocationsSyncedKey)});
+  if (reply.kind == RedisReply::Kind::kNil) return std::nullopt;
+  auto seq = parse_integer(reply.text);
+  if (!seq) throw RedisError("unexpected value in " + std::string(kRevocationsSyncedKey));
+  return seq;
+}
+
+bool publish_heartbeat(RedisClient& redis) {
+  auto reply = redis.command({"EVAL", std::string(kHeartbeatScript), "1", std::string(kRevocationsSyncedKey),
+                              std::string(kRevocationsChannel), std::string(kHeartbeatMessage)});
+  return reply.integer == 1;
 }
 
 RevocationSet::Entries load_revocations(RedisClient& redis) {
@@ -224,8 +254,12 @@ class RevocationListener::Subscription final {
   std::unique_ptr<redisContext, ContextDeleter> context_;
 };
 
-RevocationListener::RevocationListener(RedisOptions options, RevocationSet& set)
-    : options_(std::move(options)), set_(set), stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+RevocationListener::RevocationListener(RedisOptions options, RevocationSet& set,
+                                       std::chrono::milliseconds trust_window)
+    : options_(std::move(options)),
+      set_(set),
+      stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      trust_window_(trust_window) {
   if (stop_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
 }
 
@@ -254,10 +288,18 @@ bool RevocationListener::wait_connected(std::chrono::milliseconds timeout) const
   return state_changed_.wait_for(lock, timeout, [this] { return connected_.load(); });
 }
 
+bool RevocationListener::current() const {
+  auto heard = last_heartbeat_.load();
+  if (!connected_.load() || heard == 0) return false;
+  auto since = std::chrono::steady_clock::now() - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(heard));
+  return since < trust_window_;
+}
+
 void RevocationListener::set_connected(bool connected) {
   {
     std::lock_guard lock(state_mutex_);
     connected_ = connected;
+    if (!connected) last_heartbeat_ = 0;
   }
   state_changed_.notify_all();
 }
@@ -271,10 +313,16 @@ void RevocationListener::load_all(RedisClient& loader) {
   // Merged, not replaced: what Redis lacks (it restarted empty and the auth service has not
   // re-seeded it yet) must not be forgotten here.
   set_.merge(load_revocations(loader));
+  // Only a heartbeat that follows this load vouches for the set.
+  last_heartbeat_ = 0;
   ++reloads_;
 }
 
 void RevocationListener::apply(std::string_view message, RedisClient& loader) {
+  if (message == kHeartbeatMessage) {
+    last_heartbeat_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    return;
+  }
   if (message == kReloadMessage) {
     load_all(loader);
     return;

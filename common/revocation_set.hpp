@@ -13,11 +13,18 @@
 
 namespace common {
 
+// Answers whether an access token is revoked, by its id or (when not empty) its family.
+class RevocationSource {
+ public:
+  virtual ~RevocationSource() = default;
+  virtual bool revoked(std::string_view jti, std::string_view family) const = 0;
+};
+
 // The revoked access tokens ("jti:<token id>") and token families ("fam:<family id>") a
 // service knows of, each until its expiry (Unix epoch seconds; after that the token is dead
 // anyway). Kept in memory so checking a request costs no Redis round trip; filled by a
 // RevocationListener. Thread-safe: many concurrent readers, occasional writers.
-class RevocationSet final {
+class RevocationSet final : public RevocationSource {
  public:
   using Entries = std::vector<std::pair<std::string, std::int64_t>>;
 
@@ -33,6 +40,8 @@ class RevocationSet final {
   // revocation has not expired at `now`.
   bool is_revoked(std::string_view jti, std::string_view family,
                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+
+  bool revoked(std::string_view jti, std::string_view family) const override { return is_revoked(jti, family); }
 
   // Entries held, including expired ones not purged yet.
   std::size_t size() const;

@@ -2,6 +2,7 @@
 
 #include "common/pg_pool.hpp"
 #include "common/redis_client.hpp"
+#include "common/revocation_check.hpp"
 
 #include <pqxx/pqxx>
 
@@ -31,6 +32,7 @@ bool is_outage_sqlstate(std::string_view state) {
 
 bool is_storage_outage(const std::exception& error) {
   if (dynamic_cast<const PoolExhausted*>(&error) || dynamic_cast<const RedisError*>(&error) ||
+      dynamic_cast<const RevocationUnknown*>(&error) ||
       dynamic_cast<const pqxx::broken_connection*>(&error) || dynamic_cast<const pqxx::in_doubt_error*>(&error) ||
       dynamic_cast<const pqxx::transaction_rollback*>(&error)) {
     return true;
@@ -42,6 +44,7 @@ bool is_storage_outage(const std::exception& error) {
 std::string storage_outage_reason(const std::exception& error) {
   if (dynamic_cast<const PoolExhausted*>(&error)) return "database busy";
   if (dynamic_cast<const RedisError*>(&error)) return "redis unavailable";
+  if (dynamic_cast<const RevocationUnknown*>(&error)) return "revocations cannot be checked";
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error)) return "database commit outcome unknown";
   return "database unavailable";
 }

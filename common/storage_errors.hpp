@@ -10,11 +10,12 @@
 namespace common {
 
 // True when `error` says PostgreSQL, the connection pool or Redis is down, overloaded or lost
-// the connection: the RPC answers UNAVAILABLE.
+// the connection, or that a token's revocation cannot be checked (RevocationUnknown): the RPC
+// answers UNAVAILABLE.
 bool is_storage_outage(const std::exception& error);
 
 // A short reason for the log and the status message: "database unavailable", "database busy",
-// "database commit outcome unknown", "redis unavailable".
+// "database commit outcome unknown", "redis unavailable", "revocations cannot be checked".
 std::string storage_outage_reason(const std::exception& error);
 
 }  // namespace common

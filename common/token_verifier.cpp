@@ -9,7 +9,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 }  // namespace
 
-TokenVerifier::TokenVerifier(Options options, const RevocationSet* revocations)
+TokenVerifier::TokenVerifier(Options options, const RevocationSource* revocations)
     : options_(std::move(options)), revocations_(revocations) {
   keys_.store(std::make_shared<const jwt::KeySet>(options_.static_keys));
 }
@@ -74,7 +74,7 @@ jwt::Claims TokenVerifier::verify(std::string_view token) const {
     }
     verified_.put(token, keys, claims);
   }
-  if (revocations_ && revocations_->is_revoked(claims.jti, claims.family)) {
+  if (revocations_ && revocations_->revoked(claims.jti, claims.family)) {
     throw jwt::TokenError("token revoked");
   }
   return claims;

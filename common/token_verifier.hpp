@@ -16,7 +16,8 @@ namespace common {
 
 // Verifies access tokens where they are used (gateway, content): signature against keys that
 // follow the auth service's JWKS (refetched on an unknown kid, so a new signing key works at
-// once), the RFC 8725 rules, and the in-memory revocation set fed by the revocation channel.
+// once), the RFC 8725 rules, and revocation (RevocationCheck: the in-memory set fed by the
+// revocation channel, or the auth service while that set is not current).
 // Verified tokens are cached until they expire (the revocation set is checked every time).
 // Thread-safe.
 class TokenVerifier final {
@@ -32,9 +33,10 @@ class TokenVerifier final {
     std::chrono::milliseconds min_refetch_gap{1000};  // bounds refetches forced by bad kids
   };
 
-  TokenVerifier(Options options, const RevocationSet* revocations);
+  TokenVerifier(Options options, const RevocationSource* revocations);
 
-  // Throws jwt::TokenError (reason in what()) when the token must be refused.
+  // Throws jwt::TokenError (reason in what()) when the token must be refused, and whatever the
+  // revocation source throws (RevocationUnknown: it cannot tell now; answer 503).
   jwt::Claims verify(std::string_view token) const;
 
   // Fetches the keys now; false (and the old keys kept) when the fetch failed.
@@ -49,7 +51,7 @@ class TokenVerifier final {
   bool fetch_locked() const;
 
   Options options_;
-  const RevocationSet* revocations_;
+  const RevocationSource* revocations_;
   mutable std::atomic<std::shared_ptr<const jwt::KeySet>> keys_;
   mutable std::mutex fetch_mutex_;
   mutable std::atomic<std::chrono::steady_clock::rep> last_fetch_{0};

@@ -1,7 +1,7 @@
 #include "gateway/auth_routes.hpp"
 
 #include "common/epoch.hpp"
-#include "common/jwks_client.hpp"
+#include "common/auth_client.hpp"
 #include "gateway/browser_security.hpp"
 #include "gateway/handler_support.hpp"
 #include "gateway/json_shapes.hpp"

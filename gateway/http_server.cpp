@@ -271,6 +271,11 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
       ctx.caller = tokens_.verifier().verify(*token);
     } catch (const common::jwt::TokenError&) {
       return send_unauthenticated(response, kTokenNotValid, "token_not_valid");
+    } catch (const common::RevocationUnknown& e) {
+      // Fail closed: a token that may be revoked does not pass.
+      common::log::warn("token refused for now", {{"error", e.what()}});
+      response.set_header("Retry-After", "1");
+      return send_detail(response, 503, "Service temporarily unavailable, try again later.");
     }
     ctx.access_token = std::move(*token);
   }

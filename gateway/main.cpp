@@ -1,6 +1,6 @@
 #include "common/access_tokens.hpp"
 #include "common/host_port.hpp"
-#include "common/jwks_client.hpp"
+#include "common/auth_client.hpp"
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
 #include "common/shutdown_signal.hpp"
@@ -8,6 +8,7 @@
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -50,9 +51,14 @@ int main(int argc, char** argv) {
     }
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
-    common::AccessTokens tokens(config.tokens, [&upstreams, timeout = config.upstream_timeout] {
-      return common::fetch_jwks(upstreams.auth(), timeout);
-    });
+    // On the request path while the revocation channel is not current: a short deadline.
+    auto check_timeout = std::min<std::chrono::milliseconds>(config.upstream_timeout, std::chrono::seconds(1));
+    common::AccessTokens tokens(
+        config.tokens,
+        [&upstreams, timeout = config.upstream_timeout] { return common::fetch_jwks(upstreams.auth(), timeout); },
+        [&upstreams, check_timeout](std::string_view jti, std::string_view family) {
+          return common::check_revocation(upstreams.auth(), jti, family, check_timeout);
+        });
     gateway::HttpServer server(config, upstreams, tokens);
     int port = server.bind();
     auto process_metrics = common::metrics::add_process_metrics(common::metrics::registry());

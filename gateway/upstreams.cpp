@@ -13,6 +13,7 @@ const std::vector<common::RetriedMethod>& idempotent_auth_calls() {
   static const std::vector<common::RetriedMethod> calls{{"auth.v1.AuthService", "Verify"},
                                                         {"auth.v1.AuthService", "GetMe"},
                                                         {"auth.v1.AuthService", "GetJwks"},
+                                                        {"auth.v1.AuthService", "CheckRevocation"},
                                                         {"grpc.health.v1.Health", "Check"}};
   return calls;
 }

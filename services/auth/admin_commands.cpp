@@ -126,29 +126,11 @@ int deactivate(const AuthConfig& config, const Options& options, std::ostream& o
     return 1;
   }
   bool changed = parts.users.deactivate(user->id);
-  parts.families.revoke_all(user->id, RevocationReason::kDeactivated);
-  // Every revoked family of the user, not only the ones revoked now: running the command again
-  // re-announces them if Redis was down the first time.
-  std::vector<FamilyRevocation> announce;
-  for (auto& family : parts.families.live_revocations()) {
-    if (family.user_id == user->id) announce.push_back(std::move(family));
-  }
-  try {
-    common::publish_revocations(parts.redis, [&] {
-      std::vector<common::Revocation> list;
-      for (const auto& family : announce) {
-        list.push_back({common::Revocation::Kind::kFamily, family.family,
-                        common::epoch_seconds(family.expires_at)});
-      }
-      return list;
-    }());
-  } catch (const common::RedisError& e) {
-    out << "User " << user->id << " deactivated; refresh tokens are refused.\n";
-    err << "Warning: Redis unreachable (" << e.what() << "): gateways keep accepting the user's access "
-        << "tokens until they expire. Run this command again once Redis is up.\n";
-    return 3;
-  }
-  out << "User " << user->id << (changed ? " deactivated" : " was already inactive") << "; " << announce.size()
+  auto revoked = parts.families.revoke_all(user->id, RevocationReason::kDeactivated);
+  // Announced at once when Redis answers; either way the revocation outbox holds them and a
+  // running auth service's publisher announces them within a second of reaching Redis.
+  parts.revocations.publish_families(revoked);
+  out << "User " << user->id << (changed ? " deactivated" : " was already inactive") << "; " << revoked.size()
       << " session(s) revoked.\n";
   return 0;
 }

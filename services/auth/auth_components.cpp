@@ -22,7 +22,7 @@ AuthComponents::AuthComponents(const AuthConfig& config)
       redis(common::RedisOptions::from_url(config.redis_url)),
       users(pool),
       families(pool, config.refresh_reuse_grace),
-      revocations(pool, redis, families),
+      revocations(pool, redis),
       verifications(pool, config.email_verification),
       mailer(make_mailer(config.smtp)),
       outbox(pool, *mailer),

@@ -356,4 +356,19 @@ grpc::Status AuthServiceImpl::GetJwks(grpc::ServerContext* context, const v1::Ge
   });
 }
 
+grpc::Status AuthServiceImpl::CheckRevocation(grpc::ServerContext* context, const v1::CheckRevocationRequest* request,
+                                              v1::CheckRevocationResponse* response) {
+  return common::run_rpc(context, "auth.CheckRevocation", [&] {
+    // Ids this service issues are 32 hex digits; anything much longer is not one of ours.
+    constexpr std::size_t kMaxIdBytes = 128;
+    auto errors = text_errors({{"token_id", &request->token_id()}, {"family", &request->family()}});
+    if (request->token_id().empty()) errors["token_id"].push_back("This field is required.");
+    if (request->token_id().size() > kMaxIdBytes) errors["token_id"].push_back("Ensure this field has no more than 128 characters.");
+    if (request->family().size() > kMaxIdBytes) errors["family"].push_back("Ensure this field has no more than 128 characters.");
+    if (!errors.empty()) return common::invalid_argument(errors);
+    response->set_revoked(p_.revocations.is_revoked(request->token_id(), request->family()));
+    return grpc::Status::OK;
+  });
+}
+
 }  // namespace auth

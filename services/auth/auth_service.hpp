@@ -64,6 +64,8 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
                            v1::VerifyEmailResponse* response) override;
   grpc::Status GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest* request,
                        v1::GetJwksResponse* response) override;
+  grpc::Status CheckRevocation(grpc::ServerContext* context, const v1::CheckRevocationRequest* request,
+                               v1::CheckRevocationResponse* response) override;
 
  private:
   // The active user behind the call's access token; nullopt with `status` set otherwise.

@@ -23,7 +23,7 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), parts.pool);
   // Background work; jthreads stop and join before the parts they use are destroyed.
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
-  std::jthread revocation_sync([&parts](std::stop_token stop) { parts.revocations.run_resync(stop); });
+  std::jthread revocation_publisher([&parts](std::stop_token stop) { parts.revocations.run_publisher(stop); });
   std::jthread housekeeping([&parts](std::stop_token stop) { auth::run_housekeeping(parts.pool, stop); });
   common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
   return 0;

@@ -1,6 +1,6 @@
 #include "common/access_tokens.hpp"
 #include "common/grpc_channel.hpp"
-#include "common/jwks_client.hpp"
+#include "common/auth_client.hpp"
 #include "common/log.hpp"
 #include "common/migrations.hpp"
 #include "common/pool_metrics.hpp"
@@ -9,6 +9,7 @@
 #include "content/content_service.hpp"
 #include "content/schema.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -31,11 +32,15 @@ int main(int argc, char** argv) {
       return 2;
     }
     common::log::init("content", config.log_level);
-    auto auth = auth::v1::AuthService::NewStub(
-        common::make_channel(config.auth_target, {{"auth.v1.AuthService", "GetJwks"}}));
-    common::AccessTokens tokens(config.tokens, [&auth, timeout = config.auth_timeout] {
-      return common::fetch_jwks(*auth, timeout);
-    });
+    auto auth = auth::v1::AuthService::NewStub(common::make_channel(
+        config.auth_target, {{"auth.v1.AuthService", "GetJwks"}, {"auth.v1.AuthService", "CheckRevocation"}}));
+    // On the request path while the revocation channel is not current: a short deadline.
+    auto check_timeout = std::min<std::chrono::milliseconds>(config.auth_timeout, std::chrono::seconds(1));
+    common::AccessTokens tokens(
+        config.tokens, [&auth, timeout = config.auth_timeout] { return common::fetch_jwks(*auth, timeout); },
+        [&auth, check_timeout](std::string_view jti, std::string_view family) {
+          return common::check_revocation(*auth, jti, family, check_timeout);
+        });
     content::CallerAuthenticator authenticator(tokens.verifier());
     {
       pqxx::connection connection(config.database_url);

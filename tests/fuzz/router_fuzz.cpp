@@ -18,7 +18,8 @@ namespace {
 // The table as the server builds it; nothing is called (channels connect lazily).
 struct Fixture {
   gateway::Upstreams upstreams{"127.0.0.1:1", "127.0.0.1:1", std::chrono::milliseconds(100)};
-  common::AccessTokens tokens{common::VerifierConfig{}, [] { return std::vector<common::jwt::KeyHandle>{}; }};
+  common::AccessTokens tokens{common::VerifierConfig{}, [] { return std::vector<common::jwt::KeyHandle>{}; },
+                             [](std::string_view, std::string_view) -> bool { throw std::runtime_error("no auth"); }};
   gateway::Router router;
   Fixture() { gateway::add_all_routes(router, upstreams, tokens); }
 };

@@ -38,7 +38,7 @@ class AuthServiceTest : public ::testing::Test {
         redis_(common::RedisOptions::from_url(test_support::required_env("TEST_REDIS_URL"))),
         users_(pool_),
         families_(pool_, std::chrono::seconds(10)),
-        revocations_(pool_, redis_, families_),
+        revocations_(pool_, redis_),
         verifications_(pool_, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
         hasher_({1024, 1, 1}),
         tokens_(common::jwt::SigningKey::from_pem_file(key_file_), {}),

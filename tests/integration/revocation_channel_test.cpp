@@ -111,14 +111,14 @@ TEST_F(RevocationChannelTest, ReloadMessageReReadsTheSortedSetAndForgetsNothing)
   redis_.command({"ZADD", key(), std::to_string(epoch_in(60s)), "jti:" + jti});
   EXPECT_FALSE(set_.is_revoked(jti, ""));
 
-  common::publish_reload(redis_);
+  redis_.command({"PUBLISH", std::string(common::kRevocationsChannel), "reload"});
   ASSERT_TRUE(wait_until(2s, [&] { return listener.reloads() == 2; }));
   EXPECT_TRUE(set_.is_revoked(jti, ""));
 
   // A reload merges: what Redis lost (a restart without persistence, before the auth
   // service re-seeds it) stays revoked here, because a revocation is never undone.
   redis_.command({"ZREM", key(), "jti:" + jti});
-  common::publish_reload(redis_);
+  redis_.command({"PUBLISH", std::string(common::kRevocationsChannel), "reload"});
   EXPECT_TRUE(wait_until(2s, [&] { return listener.reloads() == 3; }));
   EXPECT_TRUE(set_.is_revoked(jti, ""));
 }
@@ -186,7 +186,7 @@ TEST_F(RevocationChannelTest, PublishingToAnUnreachableRedisThrowsRedisError) {
   down.timeout = 200ms;
   common::RedisClient unreachable(down);
   EXPECT_THROW(common::publish_revocations(unreachable, {token(unique("jti"))}), common::RedisError);
-  EXPECT_THROW(common::publish_reload(unreachable), common::RedisError);
+  EXPECT_THROW(common::publish_heartbeat(unreachable), common::RedisError);
   EXPECT_THROW(common::load_revocations(unreachable), common::RedisError);
 }
 
@@ -284,6 +284,64 @@ TEST(RevocationListenerRestartTest, AuthenticatesAndSelectsTheDatabase) {
   EXPECT_FALSE(refused.wait_connected(500ms));
   EXPECT_EQ(untouched.size(), 0u);
   EXPECT_LT(time_to_stop(refused), 200ms);
+}
+
+TEST(RevocationHeartbeatTest, AListenerIsCurrentOnlyWhileHeartbeatsFollowItsLoad) {
+  OwnRedis redis;
+  common::RedisClient client(redis.options());
+  RevocationSet set;
+  RevocationListener listener(redis.options(), set, 300ms);
+  listener.start();
+  ASSERT_TRUE(listener.wait_connected(2s));
+  EXPECT_FALSE(listener.current());  // loaded, but nobody vouched for the set yet
+  // No marker (this Redis never got the full copy): no heartbeat either.
+  EXPECT_FALSE(common::publish_heartbeat(client));
+
+  common::store_all_revocations(client, {token("t1")}, 7);
+  ASSERT_TRUE(wait_until(2s, [&] { return listener.reloads() == 2; }));
+  EXPECT_TRUE(set.is_revoked("t1", ""));
+  ASSERT_TRUE(common::publish_heartbeat(client));
+  EXPECT_TRUE(wait_until(1s, [&] { return listener.current(); }));
+  // Silence longer than the trust window: the set alone is no longer trusted.
+  EXPECT_TRUE(wait_until(1s, [&] { return !listener.current(); }));
+  ASSERT_TRUE(common::publish_heartbeat(client));
+  EXPECT_TRUE(wait_until(1s, [&] { return listener.current(); }));
+  // A reload is vouched for only by a heartbeat after it.
+  client.command({"PUBLISH", std::string(common::kRevocationsChannel), "reload"});
+  ASSERT_TRUE(wait_until(2s, [&] { return listener.reloads() == 3; }));
+  EXPECT_FALSE(listener.current());
+}
+
+TEST(RevocationHeartbeatTest, LosingRedisEndsCurrentAtOnce) {
+  OwnRedis redis;
+  common::RedisClient client(redis.options());
+  RevocationSet set;
+  RevocationListener listener(redis.options(), set, 60s);  // heartbeats alone would vouch for a minute
+  listener.start();
+  ASSERT_TRUE(listener.wait_connected(2s));
+  common::store_all_revocations(client, {}, 0);
+  ASSERT_TRUE(wait_until(2s, [&] { return listener.reloads() == 2; }));
+  ASSERT_TRUE(common::publish_heartbeat(client));
+  ASSERT_TRUE(wait_until(1s, [&] { return listener.current(); }));
+  auto stopped = std::chrono::steady_clock::now();
+  redis.stop();
+  ASSERT_TRUE(wait_until(2s, [&] { return !listener.current(); }));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped, 1s);
+}
+
+TEST(RevocationHeartbeatTest, PublishingRaisesAnExistingMarkerAndNeverCreatesOne) {
+  OwnRedis redis;
+  common::RedisClient client(redis.options());
+  common::publish_revocations(client, {token("a")}, 5);
+  EXPECT_EQ(common::revocations_synced_seq(client), std::nullopt);
+  common::store_all_revocations(client, {token("a")}, 5);
+  EXPECT_EQ(common::revocations_synced_seq(client), 5);
+  common::publish_revocations(client, {token("b")}, 9);
+  EXPECT_EQ(common::revocations_synced_seq(client), 9);
+  common::publish_revocations(client, {token("c")}, 8);  // out of order: never lowered
+  EXPECT_EQ(common::revocations_synced_seq(client), 9);
+  common::publish_revocations(client, {token("d")});
+  EXPECT_EQ(common::revocations_synced_seq(client), 9);
 }
 
 }  // namespace

@@ -210,7 +210,7 @@ struct AuthUnit {
       : pool(url, 1, auth::prepare_auth_statements),
         users(pool),
         families(pool, std::chrono::seconds(10)),
-        revocations(pool, redis, families),
+        revocations(pool, redis),
         verifications(pool, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
         under_test({users, families, revocations, verifications, nullptr, hasher, tokens, throttles, {}}) {}
   common::PgPool pool;

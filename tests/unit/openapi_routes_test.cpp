@@ -34,7 +34,9 @@ std::string upper(std::string text) {
 // and the key fetch finds nothing, which the verifier tolerates.
 Operations route_table() {
   gateway::Upstreams upstreams("127.0.0.1:1", "127.0.0.1:1", std::chrono::milliseconds(100));
-  common::AccessTokens tokens(common::VerifierConfig{}, [] { return std::vector<common::jwt::KeyHandle>{}; });
+  common::AccessTokens tokens(
+      common::VerifierConfig{}, [] { return std::vector<common::jwt::KeyHandle>{}; },
+      [](std::string_view, std::string_view) -> bool { throw std::runtime_error("no auth service here"); });
   gateway::Router router;
   gateway::add_all_routes(router, upstreams, tokens);
   Operations table;

@@ -1,5 +1,6 @@
 #include "common/pg_pool.hpp"
 #include "common/redis_client.hpp"
+#include "common/revocation_check.hpp"
 #include "common/storage_errors.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@ TEST(StorageErrors, LostOrRefusedConnectionsAreOutages) {
   EXPECT_TRUE(is_storage_outage(pqxx::statement_completion_unknown("lost connection")));
   EXPECT_TRUE(is_storage_outage(common::PoolExhausted("no database connection free")));
   EXPECT_TRUE(is_storage_outage(common::RedisError("redis connect failed")));
+  EXPECT_TRUE(is_storage_outage(common::RevocationUnknown("auth unreachable")));
 }
 
 TEST(StorageErrors, ServerStatesThatPassAreOutages) {

@@ -1,4 +1,4 @@
-#include "common/jwks_client.hpp"
+#include "common/auth_client.hpp"
 
 #include <stdexcept>
 
@@ -26,6 +26,19 @@ std::vector<jwt::KeyHandle> fetch_jwks(auth::v1::AuthService::StubInterface& aut
     keys.push_back(std::move(handle));
   }
   return keys;
+}
+
+bool check_revocation(auth::v1::AuthService::StubInterface& auth, std::string_view jti, std::string_view family,
+                      std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  auth::v1::CheckRevocationRequest request;
+  request.set_token_id(std::string(jti));
+  request.set_family(std::string(family));
+  auth::v1::CheckRevocationResponse response;
+  auto status = auth.CheckRevocation(&context, request, &response);
+  if (!status.ok()) throw std::runtime_error("CheckRevocation failed: " + status.error_message());
+  return response.revoked();
 }
 
 }  // namespace common
