@@ -16,4 +16,18 @@ std::vector<Registration> add_pool_metrics(Registry& registry, const PgPool& poo
   return out;
 }
 
+std::vector<Registration> add_executor_metrics(Registry& registry, const BoundedExecutor& executor) {
+  std::vector<Registration> out;
+  out.push_back(registry.callback("db_executor_threads", "threads running database work", "gauge",
+                                  [&executor] { return static_cast<double>(executor.usage().threads); }));
+  out.push_back(registry.callback("db_executor_busy", "database work running now", "gauge",
+                                  [&executor] { return static_cast<double>(executor.usage().busy); }));
+  out.push_back(registry.callback("db_executor_queued", "calls waiting for a database thread", "gauge",
+                                  [&executor] { return static_cast<double>(executor.usage().queued); }));
+  out.push_back(registry.callback("db_executor_refused_total",
+                                  "calls refused (503) because too many were waiting for the database", "counter",
+                                  [&executor] { return static_cast<double>(executor.usage().refused); }));
+  return out;
+}
+
 }  // namespace common::metrics

@@ -14,6 +14,7 @@ struct ContentConfig {
   common::GrpcServerOptions server;
   std::string database_url;
   std::size_t database_pool_size = 8;
+  std::size_t max_queued_calls = 256;
   common::VerifierConfig tokens;
   std::string auth_target;  // where the JWKS comes from
   std::chrono::milliseconds auth_timeout{2000};

@@ -65,22 +65,37 @@ std::optional<std::int64_t> limit_of(const Request& request) {
 }  // namespace
 
 template <class Body>
-grpc::ServerUnaryReactor* ContentServiceImpl::authenticated(grpc::CallbackServerContext* context,
-                                                            const char* method, Body&& body) {
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(common::run_rpc(context, method, [&] {
+grpc::Status ContentServiceImpl::authenticated(grpc::CallbackServerContext* context, const char* method, Body& body) {
+  return common::run_rpc(context, method, [&] {
     grpc::Status status;
     auto caller = authenticator_.authenticate(*context, status);
     if (!caller) return status;
     return body(*caller);
-  }));
+  });
+}
+
+template <class Body>
+grpc::ServerUnaryReactor* ContentServiceImpl::with_database(grpc::CallbackServerContext* context, const char* method,
+                                                            Body body) {
+  auto* reactor = context->DefaultReactor();
+  bool accepted = database_work_.try_submit([this, context, method, reactor, body]() mutable {
+    // Waited in the queue past the caller's patience: nobody is listening any more.
+    if (context->IsCancelled() || context->deadline() < std::chrono::system_clock::now()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed while queued"));
+      return;
+    }
+    reactor->Finish(authenticated(context, method, body));
+  });
+  if (!accepted) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many calls waiting for the database"));
+  }
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::CreatePost(grpc::CallbackServerContext* context,
                                             const v1::CreatePostRequest* request,
                                             v1::CreatePostResponse* response) {
-  return authenticated(context, "content.CreatePost", [&](const Caller& caller) {
+  return with_database(context, "content.CreatePost", [=, this](const Caller& caller) {
     auto input = post_input(*request);
     auto errors = validate_post(input, false);
     if (!errors.empty()) return common::invalid_argument(errors);
@@ -91,7 +106,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::CreatePost(grpc::CallbackServerCon
 
 grpc::ServerUnaryReactor* ContentServiceImpl::GetPost(grpc::CallbackServerContext* context, const v1::GetPostRequest* request,
                                          v1::GetPostResponse* response) {
-  return authenticated(context, "content.GetPost", [&](const Caller& caller) {
+  return with_database(context, "content.GetPost", [=, this](const Caller& caller) {
     auto post = posts_.get(caller.user_id, request->id());
     if (!post) return common::not_found();
     fill_post(*post, response->mutable_post());
@@ -101,7 +116,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::GetPost(grpc::CallbackServerContex
 
 grpc::ServerUnaryReactor* ContentServiceImpl::ListPosts(grpc::CallbackServerContext* context, const v1::ListPostsRequest* request,
                                            v1::ListPostsResponse* response) {
-  return authenticated(context, "content.ListPosts", [&](const Caller& caller) {
+  return with_database(context, "content.ListPosts", [=, this](const Caller& caller) {
     auto errors = paging_errors(*request);
     if (!errors.empty()) return common::invalid_argument(errors);
     auto page = posts_.list(caller.user_id, limit_of(*request), request->offset());
@@ -114,7 +129,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::ListPosts(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* ContentServiceImpl::UpdatePost(grpc::CallbackServerContext* context,
                                             const v1::UpdatePostRequest* request,
                                             v1::UpdatePostResponse* response) {
-  return authenticated(context, "content.UpdatePost", [&](const Caller& caller) {
+  return with_database(context, "content.UpdatePost", [=, this](const Caller& caller) {
     auto input = post_input(*request);
     auto errors = validate_post(input, request->partial());
     if (!errors.empty()) {
@@ -132,7 +147,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::UpdatePost(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* ContentServiceImpl::DeletePost(grpc::CallbackServerContext* context,
                                             const v1::DeletePostRequest* request,
                                             v1::DeletePostResponse*) {
-  return authenticated(context, "content.DeletePost", [&](const Caller& caller) {
+  return with_database(context, "content.DeletePost", [=, this](const Caller& caller) {
     if (!posts_.remove(caller.user_id, request->id())) return common::not_found();
     return grpc::Status::OK;
   });
@@ -141,7 +156,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::DeletePost(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* ContentServiceImpl::CreateTask(grpc::CallbackServerContext* context,
                                             const v1::CreateTaskRequest* request,
                                             v1::CreateTaskResponse* response) {
-  return authenticated(context, "content.CreateTask", [&](const Caller& caller) {
+  return with_database(context, "content.CreateTask", [=, this](const Caller& caller) {
     auto input = task_input(*request);
     auto errors = validate_task(input, false);
     if (!errors.empty()) return common::invalid_argument(errors);
@@ -152,7 +167,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::CreateTask(grpc::CallbackServerCon
 
 grpc::ServerUnaryReactor* ContentServiceImpl::GetTask(grpc::CallbackServerContext* context, const v1::GetTaskRequest* request,
                                          v1::GetTaskResponse* response) {
-  return authenticated(context, "content.GetTask", [&](const Caller& caller) {
+  return with_database(context, "content.GetTask", [=, this](const Caller& caller) {
     auto task = tasks_.get(caller.user_id, request->id());
     if (!task) return common::not_found();
     fill_task(*task, response->mutable_task());
@@ -162,7 +177,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::GetTask(grpc::CallbackServerContex
 
 grpc::ServerUnaryReactor* ContentServiceImpl::ListTasks(grpc::CallbackServerContext* context, const v1::ListTasksRequest* request,
                                            v1::ListTasksResponse* response) {
-  return authenticated(context, "content.ListTasks", [&](const Caller& caller) {
+  return with_database(context, "content.ListTasks", [=, this](const Caller& caller) {
     auto errors = paging_errors(*request);
     if (!errors.empty()) return common::invalid_argument(errors);
     auto page = tasks_.list(caller.user_id, limit_of(*request), request->offset());
@@ -175,7 +190,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::ListTasks(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* ContentServiceImpl::UpdateTask(grpc::CallbackServerContext* context,
                                             const v1::UpdateTaskRequest* request,
                                             v1::UpdateTaskResponse* response) {
-  return authenticated(context, "content.UpdateTask", [&](const Caller& caller) {
+  return with_database(context, "content.UpdateTask", [=, this](const Caller& caller) {
     auto input = task_input(*request);
     auto errors = validate_task(input, request->partial());
     if (!errors.empty()) {
@@ -193,7 +208,7 @@ grpc::ServerUnaryReactor* ContentServiceImpl::UpdateTask(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* ContentServiceImpl::DeleteTask(grpc::CallbackServerContext* context,
                                             const v1::DeleteTaskRequest* request,
                                             v1::DeleteTaskResponse*) {
-  return authenticated(context, "content.DeleteTask", [&](const Caller& caller) {
+  return with_database(context, "content.DeleteTask", [=, this](const Caller& caller) {
     if (!tasks_.remove(caller.user_id, request->id())) return common::not_found();
     return grpc::Status::OK;
   });
@@ -202,7 +217,8 @@ grpc::ServerUnaryReactor* ContentServiceImpl::DeleteTask(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* ContentServiceImpl::GetDashboard(grpc::CallbackServerContext* context,
                                               const v1::GetDashboardRequest* request,
                                               v1::GetDashboardResponse* response) {
-  return authenticated(context, "content.GetDashboard", [&](const Caller& caller) {
+  // No storage: answered on this thread, whatever the database does.
+  auto body = [=](const Caller& caller) {
     // Seed 002's exact sentences, addressed by username (an email-only account: its email).
     const std::string& name = caller.username.empty() ? caller.email : caller.username;
     if (auto problem = common::text_field_problem(request->text())) {
@@ -214,7 +230,10 @@ grpc::ServerUnaryReactor* ContentServiceImpl::GetDashboard(grpc::CallbackServerC
       response->set_response("Hey " + name + ", your text is " + request->text());
     }
     return grpc::Status::OK;
-  });
+  };
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(authenticated(context, "content.GetDashboard", body));
+  return reactor;
 }
 
 }  // namespace content

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/bounded_executor.hpp"
 #include "content/caller.hpp"
 #include "content/post_store.hpp"
 #include "content/task_store.hpp"
@@ -7,12 +8,15 @@
 
 namespace content {
 
-// The callback API: a call is handled on the thread gRPC received it on, with no hand-off to a
-// worker thread (the sync API's hand-offs cost more than the work on this read path).
+// The callback API. Calls that touch the database run on `database_work` (sized with the
+// connection pool, bounded queue), never on gRPC's callback threads, so a hanging database
+// cannot starve health checks or calls that need no storage (the dashboard); when too many
+// calls wait, they are refused at once with RESOURCE_EXHAUSTED (the gateway's 503).
 class ContentServiceImpl final : public content::v1::ContentService::CallbackService {
  public:
-  ContentServiceImpl(PostStore& posts, TaskStore& tasks, const CallerAuthenticator& authenticator)
-      : posts_(posts), tasks_(tasks), authenticator_(authenticator) {}
+  ContentServiceImpl(PostStore& posts, TaskStore& tasks, const CallerAuthenticator& authenticator,
+                     common::BoundedExecutor& database_work)
+      : posts_(posts), tasks_(tasks), authenticator_(authenticator), database_work_(database_work) {}
 
   grpc::ServerUnaryReactor* CreatePost(grpc::CallbackServerContext* context, const v1::CreatePostRequest* request,
                           v1::CreatePostResponse* response) override;
@@ -40,13 +44,17 @@ class ContentServiceImpl final : public content::v1::ContentService::CallbackSer
                             v1::GetDashboardResponse* response) override;
 
  private:
-  // Authenticates the caller, then runs `body(caller)` under run_rpc.
+  // Authenticates the caller, then runs `body(caller)` under run_rpc, on this thread.
   template <class Body>
-  grpc::ServerUnaryReactor* authenticated(grpc::CallbackServerContext* context, const char* method, Body&& body);
+  grpc::Status authenticated(grpc::CallbackServerContext* context, const char* method, Body& body);
+  // The same on a database thread; `body` must own or copy what it uses.
+  template <class Body>
+  grpc::ServerUnaryReactor* with_database(grpc::CallbackServerContext* context, const char* method, Body body);
 
   PostStore& posts_;
   TaskStore& tasks_;
   const CallerAuthenticator& authenticator_;
+  common::BoundedExecutor& database_work_;
 };
 
 }  // namespace content

@@ -54,7 +54,10 @@ int main(int argc, char** argv) {
     auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), pool);
     content::PostStore posts(pool);
     content::TaskStore tasks(pool);
-    content::ContentServiceImpl service(posts, tasks, authenticator);
+    // One thread per connection: database work never waits for the pool.
+    common::BoundedExecutor database_work(config.database_pool_size, config.max_queued_calls, "content-db");
+    auto executor_metrics = common::metrics::add_executor_metrics(common::metrics::registry(), database_work);
+    content::ContentServiceImpl service(posts, tasks, authenticator, database_work);
     // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
     common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown,
                        [&tokens] { return tokens.revocations_loaded(); });

@@ -31,7 +31,8 @@ class ContentServiceTest : public ::testing::Test {
                    {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), "access"}},
                   &revoked_),
         authenticator_(verifier_),
-        service_(posts_, tasks_, authenticator_),
+        database_work_(2, 64, "test-db"),
+        service_(posts_, tasks_, authenticator_, database_work_),
         server_(&service_),
         stub_(content::v1::ContentService::NewStub(server_.channel())) {
     pqxx::connection c(database_.url());
@@ -112,6 +113,7 @@ class ContentServiceTest : public ::testing::Test {
   common::RevocationSet revoked_;
   common::TokenVerifier verifier_;
   content::CallerAuthenticator authenticator_;
+  common::BoundedExecutor database_work_;
   content::ContentServiceImpl service_;
   test_support::GrpcTestServer server_;
   std::unique_ptr<content::v1::ContentService::Stub> stub_;

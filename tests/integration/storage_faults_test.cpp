@@ -10,6 +10,7 @@
 #include "support/pg_fault_proxy.hpp"
 
 #include <functional>
+#include <thread>
 #include <iostream>
 
 namespace {
@@ -17,6 +18,7 @@ namespace {
 using test_support::call_context;
 using test_support::PgFaultProxy;
 using Code = grpc::StatusCode;
+using namespace std::chrono_literals;
 
 template <class Unit>
 struct FaultCase {
@@ -59,7 +61,7 @@ void drive_through_cuts(PgFaultProxy& proxy, const std::function<std::unique_ptr
 // ---- content -------------------------------------------------------------------------------
 
 struct ContentUnit {
-  ContentUnit(const std::string& url, const content::CallerAuthenticator& authenticator)
+  ContentUnit(const std::string& url, const content::CallerAuthenticator& authenticator, std::size_t max_queued = 16)
       : pool(url, 1,
              [](pqxx::connection& c) {
                content::PostStore::prepare(c);
@@ -67,12 +69,14 @@ struct ContentUnit {
              }),
         posts(pool),
         tasks(pool),
-        service(posts, tasks, authenticator),
+        database_work(1, max_queued, "test-db"),
+        service(posts, tasks, authenticator, database_work),
         server(&service),
         stub(content::v1::ContentService::NewStub(server.channel())) {}
   common::PgPool pool;
   content::PostStore posts;
   content::TaskStore tasks;
+  common::BoundedExecutor database_work;
   content::ContentServiceImpl service;
   test_support::GrpcTestServer server;
   std::unique_ptr<content::v1::ContentService::Stub> stub;
@@ -200,6 +204,38 @@ TEST_F(ContentStorageFaultsTest, EveryTaskStatementThroughADroppedConnectionIsUn
            content::v1::DeleteTaskResponse reply;
            return u.stub->DeleteTask(context().get(), request, &reply);
          }});
+}
+
+TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadIsRefusedAtOnce) {
+  constexpr std::size_t kQueue = 3;
+  ContentUnit unit(proxy_.redirect(database_.url()), authenticator_, kQueue);
+  auto post = new_post();
+  auto get = [&] {
+    content::v1::GetPostRequest request;
+    request.set_id(post);
+    content::v1::GetPostResponse reply;
+    return unit.stub->GetPost(context().get(), request, &reply);
+  };
+  ASSERT_TRUE(get().ok());
+
+  proxy_.stall(true);
+  std::vector<grpc::Status> held(1 + kQueue);
+  std::vector<std::thread> callers;
+  for (auto& status : held) callers.emplace_back([&] { status = get(); });
+  ASSERT_TRUE(test_support::wait_until(5000ms, [&] {
+    auto usage = unit.database_work.usage();
+    return usage.busy == 1 && usage.queued == kQueue;
+  }));
+  // One more is refused at once, not queued behind the hang (its deadline is 10 s away).
+  EXPECT_EQ(get().error_code(), Code::RESOURCE_EXHAUSTED);
+  // A call that needs no storage is answered meanwhile.
+  content::v1::GetDashboardResponse dashboard;
+  EXPECT_TRUE(unit.stub->GetDashboard(context().get(), content::v1::GetDashboardRequest(), &dashboard).ok());
+
+  proxy_.stall(false);
+  for (auto& caller : callers) caller.join();
+  for (const auto& status : held) EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(unit.database_work.usage().refused, 1u);
 }
 
 // ---- auth ----------------------------------------------------------------------------------

@@ -158,7 +158,8 @@ void PgFaultProxy::relay(int client, int server) {
   char buffer[16384];
   while (true) {
     pollfd fds[3] = {{client, POLLIN, 0}, {server, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    if (poll(fds, 3, -1) < 0) {
+    // While stalled, wake now and then to see whether it is over.
+    if (poll(fds, 3, stalled_ || !pending.empty() ? 20 : -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -171,6 +172,8 @@ void PgFaultProxy::relay(int client, int server) {
       ssize_t got = recv(client, buffer, sizeof buffer, 0);
       if (got <= 0) break;
       pending.append(buffer, static_cast<std::size_t>(got));
+    }
+    if (!stalled_ && !pending.empty()) {
       bool close_after = false;
       std::size_t forward = scan_client(pending, startup_done, close_after);
       if (!send_all(server, pending.data(), forward)) break;

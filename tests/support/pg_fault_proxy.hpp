@@ -32,6 +32,8 @@ class PgFaultProxy final {
   std::size_t round_trips() const { return round_trips_.load(); }
   // Whether the armed cut happened.
   bool cut() const { return cut_.load(); }
+  // While stalled, nothing the clients send reaches the server: a database that hangs.
+  void stall(bool stalled) { stalled_ = stalled; }
 
   // `url` ("postgresql://user@host:port/db") with this proxy's port instead of its own.
   std::string redirect(const std::string& url) const;
@@ -52,6 +54,7 @@ class PgFaultProxy final {
   std::atomic<std::size_t> cut_at_{0};
   std::atomic<bool> forward_last_{true};
   std::atomic<bool> cut_{false};
+  std::atomic<bool> stalled_{false};
   std::mutex threads_mutex_;
   std::vector<std::thread> relays_;
   std::thread acceptor_;
