@@ -326,6 +326,14 @@ pg_stop() {
     wait_until 10 "PostgreSQL postmaster (pid ${pid}) to exit" pid_gone "$pid" || true
 }
 
+# pg_crash DATADIR: immediate shutdown, as a crash would end the server (no
+# checkpoint; the next pg_start recovers from the WAL). For fault tests.
+pg_crash() {
+    local datadir=$1
+    _pg_bin || return 1
+    _as_pg "$PG_BIN/pg_ctl" -D "$datadir" -m immediate -w -t 30 -s stop
+}
+
 # pg_ensure_db PORT NAME: create database NAME unless it exists.
 pg_ensure_db() {
     local port=$1 name=$2 exists

@@ -97,6 +97,9 @@ RevocationStore::Round RevocationStore::publish_round() {
   return pool_.with_connection([&](pqxx::connection& c) {
     Round round;
     pqxx::work tx(c);
+    // A publisher frozen mid-round (SIGSTOP, a stalled VM) must not keep the lock, and with it
+    // every replica's heartbeats: PostgreSQL ends its session after a second of silence.
+    tx.exec("SET LOCAL idle_in_transaction_session_timeout = 1000");
     if (!tx.exec_prepared1("revocation_publisher_lock", kPublisherLock)[0].as<bool>()) return round;
     round.ran = true;
     auto started = std::chrono::steady_clock::now();  // before the snapshot of the pending rows

@@ -19,7 +19,7 @@ using e2e::Stack;
 class AuthLifecycleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new Stack({{"JWT_REFRESH_REUSE_GRACE_SECONDS", "1"},
+    stack_ = new Stack(e2e::Env{{"JWT_REFRESH_REUSE_GRACE_SECONDS", "1"},
                         {"EMAIL_VERIFICATION_URL", "http://localhost:5173/verify-email?token={token}"}},
                        {{"GATEWAY_REFRESH_COOKIE", "true"}, {"GATEWAY_COOKIE_SECURE", "false"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();

@@ -39,7 +39,7 @@ class Replicas : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // Logins and refreshes at load rate from one address must not hit the rate limits.
-    stack_ = new Stack({{"LOGIN_LIMIT_PER_CLIENT_MAX", "1000000"},
+    stack_ = new Stack(Env{{"LOGIN_LIMIT_PER_CLIENT_MAX", "1000000"},
                         {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "1000000"},
                         {"REGISTER_LIMIT_PER_CLIENT_MAX", "1000000"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();

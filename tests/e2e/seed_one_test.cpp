@@ -12,7 +12,7 @@ using e2e::Stack;
 class SeedOneTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new Stack({{"REGISTRATION_POLICY", "admin-only"},
+    stack_ = new Stack(e2e::Env{{"REGISTRATION_POLICY", "admin-only"},
                         {"REQUIRE_VERIFIED_EMAIL", "true"},
                         {"EMAIL_VERIFICATION_URL", "https://app.example/verify?token={token}"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();

@@ -27,9 +27,11 @@ struct Reply {
 
 class Stack {
  public:
-  // `auth_env` and `gateway_env` add to (or override) those binaries' settings.
-  explicit Stack(const Env& auth_env = {}, Env gateway_env = {})
-      : auth_db_("e2e_auth"),
+  // `auth_env` and `gateway_env` add to (or override) those binaries' settings; `redis_args`
+  // to redis-server's (persistence, for instance).
+  explicit Stack(const Env& auth_env = {}, Env gateway_env = {}, std::vector<std::string> redis_args = {})
+      : redis_(std::move(redis_args)),
+        auth_db_("e2e_auth"),
         content_db_("e2e_content"),
         key_file_(test_support::write_signing_key(dir_.path())),
         auth_port_(test_support::free_port()),

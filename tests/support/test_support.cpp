@@ -235,6 +235,17 @@ void RedisServer::stop() {
   process_.reset();
 }
 
+void RedisServer::kill_now() {
+  process_->kill_now();
+  process_.reset();
+}
+
+void RedisServer::wipe() {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    if (entry.path().filename() != "redis.log") std::filesystem::remove_all(entry.path());
+  }
+}
+
 }  // namespace test_support
 
 namespace {

@@ -81,13 +81,18 @@ class Process final {
 
 std::string read_text_file(const std::string& path);
 
-// A redis-server of the test's own on a free loopback port, without persistence, that a test
-// can stop and start again on the same port (a Redis restart that lost everything).
+// A redis-server of the test's own on a free loopback port, without persistence unless
+// `extra_args` ask for it, that a test can stop and start again on the same port (a Redis
+// restart that lost everything, or replayed its append-only file).
 class RedisServer final {
  public:
   explicit RedisServer(std::vector<std::string> extra_args = {});
   void start();
   void stop();
+  // SIGKILL, as a crash or an OOM kill would end it.
+  void kill_now();
+  // Deletes what it persisted (call while stopped): the next start() begins empty.
+  void wipe();
   int port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
 
