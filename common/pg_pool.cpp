@@ -2,9 +2,30 @@
 
 namespace common {
 
+std::string with_connection_defaults(const std::string& url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) return url;
+  // Fail fast instead of hanging on a server or link that went silent: a connect bounded in
+  // time, and a connection whose sent data stays unacknowledged for 10 s, or that is idle and
+  // unanswered for ~15 s, is dropped (then retried elsewhere or answered UNAVAILABLE). What
+  // the URL sets itself wins.
+  static const std::pair<const char*, const char*> kDefaults[] = {
+      {"connect_timeout", "5"},  {"tcp_user_timeout", "10000"}, {"keepalives", "1"},
+      {"keepalives_idle", "5"}, {"keepalives_interval", "2"},    {"keepalives_count", "5"}};
+  std::string out = url;
+  for (const auto& [name, value] : kDefaults) {
+    auto query = out.find('?');
+    bool present = query != std::string::npos && (out.find(std::string("?") + name + "=") != std::string::npos ||
+                                                  out.find(std::string("&") + name + "=") != std::string::npos);
+    if (present) continue;
+    out += (query == std::string::npos ? "?" : "&");
+    out.append(name).append("=").append(value);
+  }
+  return out;
+}
+
 PgPool::PgPool(std::string url, std::size_t size, Prepare prepare,
                std::chrono::milliseconds acquire_timeout)
-    : url_(std::move(url)),
+    : url_(with_connection_defaults(url)),
       size_(size == 0 ? 1 : size),
       prepare_(std::move(prepare)),
       acquire_timeout_(acquire_timeout) {}

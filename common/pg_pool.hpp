@@ -22,6 +22,10 @@ class PoolExhausted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `url` with libpq's connect timeout, TCP user timeout and keepalives set (unless it sets
+// them): a PostgreSQL that went silent is noticed in seconds, not in TCP's minutes.
+std::string with_connection_defaults(const std::string& url);
+
 // A fixed-size pool of libpqxx connections. Connections open lazily, get their prepared
 // statements on open, and are dropped (reopened on next use) after a broken-connection error.
 class PgPool final {

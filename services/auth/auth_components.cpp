@@ -31,6 +31,7 @@ AuthComponents::AuthComponents(const AuthConfig& config)
       throttles{{redis, "login-account", config.login_per_account},
                 {redis, "login-client", config.login_per_client},
                 {redis, "register-client", config.register_per_client}},
-      policy(config.accounts) {}
+      policy(config.accounts),
+      max_storage_calls(config.max_storage_calls) {}
 
 }  // namespace auth

@@ -32,8 +32,11 @@ struct AuthComponents {
   TokenIssuer tokens;
   Throttles throttles;
   AccountPolicy policy;
+  std::size_t max_storage_calls;
 
-  AuthParts parts() { return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy}; }
+  AuthParts parts() {
+    return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy, max_storage_calls};
+  }
 };
 
 // The signing key, retired keys and HS256 migration secret of `config`.

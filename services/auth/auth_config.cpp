@@ -11,6 +11,11 @@ AuthConfig AuthConfig::from_env(common::Env& env) {
                             "PostgreSQL URL of the auth database");
   c.database_pool_size = static_cast<std::size_t>(
       env.integer("AUTH_DATABASE_POOL_SIZE", 8, "PostgreSQL connections kept open", 1, 1000));
+  c.max_storage_calls = static_cast<std::size_t>(env.integer(
+      "AUTH_MAX_STORAGE_CALLS", 64,
+      "calls that may use the database at once (the rest of the gRPC threads stay free for health "
+      "checks and keys); beyond, calls are refused at once (503)",
+      1, 100000));
   c.redis_url = env.text("AUTH_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL (revocation cache)");
   c.private_key_file = env.text("JWT_PRIVATE_KEY_FILE", ".state/keys/jwt-signing.pem",
                                 "PEM file of the EC P-256 key that signs tokens (ES256)");

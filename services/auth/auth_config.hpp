@@ -18,6 +18,7 @@ struct AuthConfig {
   common::GrpcServerOptions server;
   std::string database_url;
   std::size_t database_pool_size = 8;
+  std::size_t max_storage_calls = 64;
   std::string redis_url;
   std::string private_key_file;
   std::vector<std::string> retired_key_files;

@@ -121,9 +121,24 @@ grpc::Status AuthServiceImpl::log_in(const UserRecord& user, v1::User* user_out,
   return grpc::Status::OK;
 }
 
+template <class Body>
+grpc::Status AuthServiceImpl::storage_rpc(grpc::ServerContext* context, const char* method, Body&& body) {
+  if (p_.max_storage_calls == 0) return common::run_rpc(context, method, std::forward<Body>(body));
+  if (storage_calls_.fetch_add(1) >= p_.max_storage_calls) {
+    --storage_calls_;
+    common::log::warn("too many calls waiting for the database, refused", {{"rpc", method}});
+    return grpc::Status(StatusCode::RESOURCE_EXHAUSTED, "too many calls waiting for the database");
+  }
+  struct Leave {
+    std::atomic<std::size_t>& calls;
+    ~Leave() { --calls; }
+  } leave{storage_calls_};
+  return common::run_rpc(context, method, std::forward<Body>(body));
+}
+
 grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::RegisterRequest* request,
                                        v1::RegisterResponse* response) {
-  return common::run_rpc(context, "auth.Register", [&] {
+  return storage_rpc(context, "auth.Register", [&] {
     auto input = normalize_registration({
         optional_field(request->has_username(), request->username()),
         optional_field(request->has_email(), request->email()),
@@ -176,7 +191,7 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
 
 grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                                     v1::LoginResponse* response) {
-  return common::run_rpc(context, "auth.Login", [&] {
+  return storage_rpc(context, "auth.Login", [&] {
     auto errors = text_errors({{"username", &request->username()},
                                {"email", &request->email()},
                                {"password", &request->password()}});
@@ -225,7 +240,7 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
 
 grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::RefreshRequest* request,
                                       v1::RefreshResponse* response) {
-  return common::run_rpc(context, "auth.Refresh", [&] {
+  return storage_rpc(context, "auth.Refresh", [&] {
     auto errors = text_errors({{"refresh", &request->refresh()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
@@ -259,7 +274,7 @@ grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::Re
 
 grpc::Status AuthServiceImpl::Verify(grpc::ServerContext* context, const v1::VerifyRequest* request,
                                      v1::VerifyResponse* response) {
-  return common::run_rpc(context, "auth.Verify", [&] {
+  return storage_rpc(context, "auth.Verify", [&] {
     auto errors = text_errors({{"token", &request->token()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     if (request->token().empty()) return common::invalid_argument({{"token", {"This field is required."}}});
@@ -281,7 +296,7 @@ grpc::Status AuthServiceImpl::Verify(grpc::ServerContext* context, const v1::Ver
 
 grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
                                      v1::LogoutResponse*) {
-  return common::run_rpc(context, "auth.Logout", [&] {
+  return storage_rpc(context, "auth.Logout", [&] {
     auto errors = text_errors({{"refresh", &request->refresh()}, {"access", &request->access()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     if (request->refresh().empty()) return common::invalid_argument({{"refresh", {"This field is required."}}});
@@ -315,7 +330,7 @@ grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::Log
 
 grpc::Status AuthServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetMeRequest*,
                                     v1::GetMeResponse* response) {
-  return common::run_rpc(context, "auth.GetMe", [&] {
+  return storage_rpc(context, "auth.GetMe", [&] {
     grpc::Status status;
     auto caller = authenticated_caller(*context, status);
     if (!caller) return status;
@@ -326,7 +341,7 @@ grpc::Status AuthServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetM
 
 grpc::Status AuthServiceImpl::VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
                                           v1::VerifyEmailResponse* response) {
-  return common::run_rpc(context, "auth.VerifyEmail", [&] {
+  return storage_rpc(context, "auth.VerifyEmail", [&] {
     auto errors = text_errors({{"token", &request->token()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     std::string token = common::trim(request->token());
@@ -358,7 +373,7 @@ grpc::Status AuthServiceImpl::GetJwks(grpc::ServerContext* context, const v1::Ge
 
 grpc::Status AuthServiceImpl::CheckRevocation(grpc::ServerContext* context, const v1::CheckRevocationRequest* request,
                                               v1::CheckRevocationResponse* response) {
-  return common::run_rpc(context, "auth.CheckRevocation", [&] {
+  return storage_rpc(context, "auth.CheckRevocation", [&] {
     // Ids this service issues are 32 hex digits; anything much longer is not one of ours.
     constexpr std::size_t kMaxIdBytes = 128;
     auto errors = text_errors({{"token_id", &request->token_id()}, {"family", &request->family()}});

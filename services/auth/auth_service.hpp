@@ -11,6 +11,8 @@
 #include "auth/user_store.hpp"
 #include "auth/v1/auth.grpc.pb.h"
 
+#include <atomic>
+
 namespace auth {
 
 // Brute-force limits (DESIGN.md): logins per account and per client address, registrations per
@@ -41,6 +43,10 @@ struct AuthParts {
   const TokenIssuer& tokens;
   Throttles& throttles;
   AccountPolicy policy;
+  // Calls that may use the database at once; beyond, they are refused at once
+  // (RESOURCE_EXHAUSTED), so a hanging database cannot take every server thread from health
+  // checks and GetJwks. 0: no limit.
+  std::size_t max_storage_calls = 0;
 };
 
 // The gRPC face of the auth service: parses, applies the rules, calls the stores.
@@ -72,8 +78,12 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
   std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status);
   bool password_matches(const UserRecord& user, const std::string& password);
   grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
+  // run_rpc within the max_storage_calls bound.
+  template <class Body>
+  grpc::Status storage_rpc(grpc::ServerContext* context, const char* method, Body&& body);
 
   AuthParts p_;
+  std::atomic<std::size_t> storage_calls_{0};
 };
 
 }  // namespace auth

@@ -119,18 +119,24 @@ RateDecision RateLimiter::evaluate(const std::string& key, bool record) {
         reply.elements[1].kind != common::RedisReply::Kind::kInteger) {
       throw common::RedisError("unexpected rate limit script reply");
     }
+    if (redis_down_.exchange(false)) common::log::info("rate limiter reaches redis again", {{"scope", scope_}});
     if (reply.elements[0].integer == 1) return {true, std::chrono::seconds(0)};
     return {false, retry_after_from(reply.elements[1].integer, limit_.window)};
   } catch (const std::exception& e) {
-    // Fail open (see the header): an outage of Redis must not lock every user out. The raw key
-    // is not logged, it may be an email address.
-    common::log::warn("rate limiter unavailable, allowing the attempt",
-                      {{"scope", scope_}, {"op", record ? "hit" : "peek"}, {"error", e.what()}});
-    return {true, std::chrono::seconds(0)};
+    // Redis is out: this process counts on its own (see the header). The raw key is not
+    // logged, it may be an email address; the outage is logged once, not per attempt.
+    if (!redis_down_.exchange(true)) {
+      common::log::warn("rate limiter cannot reach redis, counting in this process until it is back",
+                        {{"scope", scope_}, {"error", e.what()}});
+    }
+    auto local = local_.evaluate(redis_key(scope_, key), limit_.max_attempts, limit_.window, record);
+    if (local.allowed) return {true, std::chrono::seconds(0)};
+    return {false, retry_after_from(local.retry_after.count(), limit_.window)};
   }
 }
 
 void RateLimiter::reset(const std::string& key) {
+  local_.reset(redis_key(scope_, key));
   try {
     redis_.command({"DEL", redis_key(scope_, key)});
   } catch (const std::exception& e) {

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "auth/local_rate_window.hpp"
 #include "common/redis_client.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -36,12 +38,14 @@ struct RateDecision {
 // ASCII lower case and then hashed: Redis keys stay bounded in length whatever a client sends,
 // and no email or username appears in Redis (KEYS, MONITOR, RDB dumps).
 //
-// Availability over enforcement: when Redis is unavailable or misbehaves, every call fails
-// OPEN — hit() and peek() allow, reset() does nothing — and logs one warning per call. Login
-// must keep working while Redis is down; the password check (Argon2) still bounds the guessing
-// rate. No method throws to its caller, except the constructor on an invalid limit.
+// Neither open nor closed when Redis fails: login must keep working while Redis is down, and
+// the limits must hold too. So each process then counts in its own memory (LocalRateWindow,
+// the same window and limits) until Redis answers again; with N replicas an attacker gets at
+// most N times the limit during the outage, never unlimited guesses. One warning per outage.
+// No method throws to its caller, except the constructor on an invalid limit.
 //
-// Thread-safe: all state lives in Redis; the RedisClient serialises its connection.
+// Thread-safe: the state lives in Redis (in memory during an outage); the RedisClient
+// serialises its connection.
 class RateLimiter final {
  public:
   // `scope` names the limited action ("login", "login-ip", ...) and comes from code, never from
@@ -71,6 +75,8 @@ class RateLimiter final {
   common::RedisClient& redis_;
   std::string scope_;
   RateLimit limit_;
+  LocalRateWindow local_;
+  std::atomic<bool> redis_down_{false};
 };
 
 }  // namespace auth

@@ -31,10 +31,9 @@ class AuthIdentityTest : public AuthServiceTest {
   // A service whose per-account limit is `max` attempts.
   std::unique_ptr<ServiceUnderTest> limited_service(int max) {
     std::string scope = "identity-" + database_.name() + "-" + std::to_string(++services_);
-    small_ = std::make_unique<auth::Throttles>(auth::Throttles{
-        {redis_, scope, {max, std::chrono::seconds(60)}},
-        {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-        {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}});
+    small_.reset(new auth::Throttles{{redis_, scope, {max, std::chrono::seconds(60)}},
+                                     {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
+                                     {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}});
     return std::make_unique<ServiceUnderTest>(
         auth::AuthParts{users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, *small_, {}});
   }

@@ -147,22 +147,42 @@ TEST_F(RateLimiterTest, ConcurrentHitsOnOneKeyAdmitExactlyMaxAttempts) {
   EXPECT_EQ(denied.load(), 10);
 }
 
-TEST_F(RateLimiterTest, RedisDownFailsOpenWithoutThrowing) {
+TEST_F(RateLimiterTest, WithRedisDownTheLimitIsCountedInThisProcessWithoutThrowing) {
   common::RedisOptions down;
   down.port = test_support::free_port();  // nothing listens there
   down.timeout = 200ms;
   common::RedisClient unreachable(down);
-  auth::RateLimiter limiter(unreachable, "login", {1, 60s});
-  for (int i = 0; i < 3; ++i) {
-    auth::RateDecision decision{false, 99s};
+  auth::RateLimiter limiter(unreachable, "login", {2, 60s});
+  auth::RateDecision decision{false, 99s};
+  for (int i = 0; i < 2; ++i) {
     EXPECT_NO_THROW(decision = limiter.hit("alice"));
     EXPECT_TRUE(decision.allowed);
     EXPECT_EQ(decision.retry_after, 0s);
   }
-  auth::RateDecision peeked{false, 99s};
-  EXPECT_NO_THROW(peeked = limiter.peek("alice"));
-  EXPECT_TRUE(peeked.allowed);
+  EXPECT_NO_THROW(decision = limiter.hit("alice"));
+  EXPECT_FALSE(decision.allowed) << "an outage must not lift the limit";
+  EXPECT_GE(decision.retry_after, 59s);
+  EXPECT_FALSE(limiter.peek("alice").allowed);
+  EXPECT_TRUE(limiter.hit("bob").allowed);  // per key, as with Redis
   EXPECT_NO_THROW(limiter.reset("alice"));
+  EXPECT_TRUE(limiter.hit("alice").allowed);
+}
+
+TEST(RateLimiterOutageTest, CountsLocallyWhileRedisIsDownAndSharedAgainOnceItIsBack) {
+  test_support::RedisServer server;
+  common::RedisOptions options = common::RedisOptions::from_url(server.url());
+  options.timeout = 200ms;
+  common::RedisClient redis(options);
+  auth::RateLimiter limiter(redis, "login", {3, 60s});
+  EXPECT_TRUE(limiter.hit("carol").allowed);  // in Redis
+  server.stop();
+  EXPECT_TRUE(limiter.hit("carol").allowed);  // local: 1
+  EXPECT_TRUE(limiter.hit("carol").allowed);  // local: 2
+  EXPECT_TRUE(limiter.hit("carol").allowed);  // local: 3
+  EXPECT_FALSE(limiter.hit("carol").allowed);
+  server.start();
+  // Redis is the shared count again (it restarted empty here).
+  EXPECT_TRUE(test_support::wait_until(3000ms, [&] { return limiter.hit("carol").allowed; }));
 }
 
 TEST_F(RateLimiterTest, RedisKeyIsHashedAndExpiresWithTheWindow) {

@@ -242,13 +242,14 @@ TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadI
 
 struct AuthUnit {
   AuthUnit(const std::string& url, common::RedisClient& redis, const auth::PasswordHasher& hasher,
-           const auth::TokenIssuer& tokens, auth::Throttles& throttles)
+           const auth::TokenIssuer& tokens, auth::Throttles& throttles, std::size_t max_storage_calls = 0)
       : pool(url, 1, auth::prepare_auth_statements),
         users(pool),
         families(pool, std::chrono::seconds(10)),
         revocations(pool, redis),
         verifications(pool, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
-        under_test({users, families, revocations, verifications, nullptr, hasher, tokens, throttles, {}}) {}
+        under_test({users, families, revocations, verifications, nullptr, hasher, tokens, throttles, {},
+                    max_storage_calls}) {}
   common::PgPool pool;
   auth::UserStore users;
   auth::RefreshFamilyStore families;
@@ -332,6 +333,33 @@ TEST_F(AuthStorageFaultsTest, EveryTokenStatementThroughADroppedConnectionIsUnav
            other_access_ = fresh_login().tokens().access();
          },
          [&](AuthUnit& u) { return logout(token_, other_access_, u.under_test.stub.get()); }});
+}
+
+TEST_F(AuthStorageFaultsTest, AHangingDatabaseHoldsAtMostTheStorageCallBoundAndKeysStillAnswer) {
+  AuthUnit unit(proxy_.redirect(database_.url()), redis_, hasher_, tokens_, throttles_, 1);
+  auto get_me = [&] {
+    auth::v1::GetMeResponse reply;
+    return unit.under_test.stub->GetMe(call_context(access_).get(), auth::v1::GetMeRequest(), &reply);
+  };
+  ASSERT_TRUE(get_me().ok());
+  proxy_.stall(true);
+  auto before = proxy_.received();
+  grpc::Status held;
+  std::thread caller([&] { held = get_me(); });
+  // Once its first statement reached the hanging database, the first call holds the only
+  // storage slot: the next is refused at once, and the keys (no storage) are served.
+  bool holding = test_support::wait_until(5000ms, [&] { return proxy_.received() > before; });
+  EXPECT_TRUE(holding);
+  if (holding) {
+    EXPECT_EQ(get_me().error_code(), Code::RESOURCE_EXHAUSTED);
+  }
+  auth::v1::GetJwksResponse keys;
+  EXPECT_TRUE(unit.under_test.stub->GetJwks(call_context().get(), auth::v1::GetJwksRequest(), &keys).ok());
+  EXPECT_GT(keys.keys_size(), 0);
+  proxy_.stall(false);
+  caller.join();
+  EXPECT_TRUE(held.ok()) << held.error_message();
+  EXPECT_TRUE(get_me().ok());
 }
 
 }  // namespace

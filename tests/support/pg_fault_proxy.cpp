@@ -172,6 +172,7 @@ void PgFaultProxy::relay(int client, int server) {
       ssize_t got = recv(client, buffer, sizeof buffer, 0);
       if (got <= 0) break;
       pending.append(buffer, static_cast<std::size_t>(got));
+      received_ += static_cast<std::size_t>(got);
     }
     if (!stalled_ && !pending.empty()) {
       bool close_after = false;

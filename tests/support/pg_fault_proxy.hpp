@@ -34,6 +34,8 @@ class PgFaultProxy final {
   bool cut() const { return cut_.load(); }
   // While stalled, nothing the clients send reaches the server: a database that hangs.
   void stall(bool stalled) { stalled_ = stalled; }
+  // Bytes received from clients so far (also while stalled).
+  std::size_t received() const { return received_.load(); }
 
   // `url` ("postgresql://user@host:port/db") with this proxy's port instead of its own.
   std::string redirect(const std::string& url) const;
@@ -55,6 +57,7 @@ class PgFaultProxy final {
   std::atomic<bool> forward_last_{true};
   std::atomic<bool> cut_{false};
   std::atomic<bool> stalled_{false};
+  std::atomic<std::size_t> received_{0};
   std::mutex threads_mutex_;
   std::vector<std::thread> relays_;
   std::thread acceptor_;

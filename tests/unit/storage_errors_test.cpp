@@ -49,4 +49,14 @@ TEST(StorageErrors, ReasonsNameTheDependency) {
   EXPECT_EQ(common::storage_outage_reason(pqxx::broken_connection("x")), "database unavailable");
 }
 
+TEST(PgConnectionDefaults, AreAddedUnlessTheUrlSetsThem) {
+  EXPECT_EQ(common::with_connection_defaults("postgresql://u@h:5432/db"),
+            "postgresql://u@h:5432/db?connect_timeout=5&tcp_user_timeout=10000&keepalives=1&keepalives_idle=5"
+            "&keepalives_interval=2&keepalives_count=5");
+  auto own = common::with_connection_defaults("postgresql://u@h/db?sslmode=require&connect_timeout=2");
+  EXPECT_NE(own.find("?sslmode=require&connect_timeout=2&tcp_user_timeout=10000"), std::string::npos) << own;
+  EXPECT_EQ(own.find("connect_timeout=5"), std::string::npos) << own;
+  EXPECT_EQ(common::with_connection_defaults("host=h dbname=db"), "host=h dbname=db");
+}
+
 }  // namespace
