@@ -17,15 +17,19 @@ void add_probe_routes(Router& router, Upstreams& upstreams, const common::Access
   });
   router.add("GET", "/readyz", Access::kPublic, [&upstreams, &tokens, draining](RequestContext& ctx) {
     if (draining && draining->load()) return send_json(ctx.response, 503, {{"status", "shutting down"}});
+    // Ready: not draining, the revocation set loaded once, and a SERVING replica of each
+    // service. A PostgreSQL or Redis outage does not make it unready (README, "Failure
+    // behaviour"): it is shared by every replica, and requests get a precise 503 meanwhile.
     auto ready = upstreams.check(std::chrono::milliseconds(1000));
-    // Before the first load of the revocation set, a logged-out token would pass here.
-    bool revocations = tokens.revocations_loaded();
-    bool ok = ready.auth && ready.content && revocations;
+    bool loaded = tokens.revocations_loaded();
+    bool ok = ready.auth && ready.content && loaded;
     send_json(ctx.response, ok ? 200 : 503,
               {{"status", ok ? "ready" : "not ready"},
                {"auth", ready.auth},
                {"content", ready.content},
-               {"revocations", revocations}});
+               {"revocations", !loaded                          ? "not loaded"
+                               : tokens.revocations_current() ? "current"
+                                                              : "checking with auth"}});
   });
 }
 

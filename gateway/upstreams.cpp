@@ -52,8 +52,11 @@ std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& 
 }
 
 Upstreams::Readiness Upstreams::check(std::chrono::milliseconds timeout) const {
-  return {common::health_check(*auth_health_, "auth.v1.AuthService", timeout),
-          common::health_check(*content_health_, "content.v1.ContentService", timeout)};
+  auto serving = [timeout](grpc::Channel& channel, grpc::health::v1::Health::Stub& health, const char* service) {
+    return channel.GetState(true) == GRPC_CHANNEL_READY || common::health_check(health, service, timeout);
+  };
+  return {serving(*auth_channel_, *auth_health_, "auth.v1.AuthService"),
+          serving(*content_channel_, *content_health_, "content.v1.ContentService")};
 }
 
 }  // namespace gateway

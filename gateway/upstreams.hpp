@@ -30,7 +30,9 @@ class Upstreams final {
     bool auth = false;
     bool content = false;
   };
-  // gRPC health checks of both services, each within `timeout`.
+  // Whether each service has a replica that is connected and SERVING: the channel's own state
+  // (its client-side health watch excludes NOT_SERVING replicas), else one gRPC health check
+  // within `timeout`. A replica that hangs costs nothing here while another one serves.
   Readiness check(std::chrono::milliseconds timeout) const;
 
  private:
