@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 namespace common {
 namespace {
 
@@ -11,10 +13,12 @@ constexpr int kMaxReceiveBytes = 64 * 1024 * 1024;
 // Three attempts fit in the gateway's default 5 s deadline.
 constexpr const char* kPerAttemptTimeout = "1.5s";
 // An HTTP/2 PING every second on every connection, idle or not; a peer that does not answer
-// within a second (SIGSTOPped, its host gone, a half-open connection) is dropped and its calls
-// fail over, in about 2 s instead of TCP's minutes. Servers allow this (grpc_server.cpp).
+// within 2 s (SIGSTOPped, its host gone, a half-open connection) is dropped and its calls fail
+// over, in about 3 s instead of TCP's minutes. Not less: on a loaded 2-core machine a healthy
+// server's ack took over a second (bench smoke), and a dropped connection costs every caller
+// of that replica a reconnect and a health check. Servers allow this (grpc_server.cpp).
 constexpr int kKeepaliveTimeMs = 1000;
-constexpr int kKeepaliveTimeoutMs = 1000;
+constexpr int kKeepaliveTimeoutMs = 2000;
 
 std::string service_config(const std::vector<RetriedMethod>& idempotent) {
   nlohmann::json names = nlohmann::json::array();
@@ -41,6 +45,8 @@ std::string service_config(const std::vector<RetriedMethod>& idempotent) {
 }
 
 }  // namespace
+
+void use_prompt_backup_polling() { setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "250", 0); }
 
 std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
                                             const std::vector<RetriedMethod>& idempotent) {

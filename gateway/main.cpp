@@ -1,4 +1,5 @@
 #include "common/access_tokens.hpp"
+#include "common/grpc_channel.hpp"
 #include "common/host_port.hpp"
 #include "common/auth_client.hpp"
 #include "common/log.hpp"
@@ -31,6 +32,7 @@ int check_own_readiness(const gateway::GatewayConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::use_prompt_backup_polling();
   common::ShutdownSignal shutdown;
   common::Env env("gateway", "public REST API in front of the auth and content gRPC services");
   auto config = gateway::GatewayConfig::from_env(env);

@@ -17,6 +17,10 @@ std::int64_t purge_expired_rows(common::PgPool& pool) {
              "DELETE FROM email_verifications WHERE expires_at < now()",
              "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days' "
              "OR failed_at < now() - interval '30 days'",
+             // Published and expired; the newest published row stays, the publisher compares
+             // Redis's synced marker with its sequence.
+             "DELETE FROM revocation_outbox WHERE published_at IS NOT NULL AND expires_at < now() "
+             "AND seq < (SELECT max(seq) FROM revocation_outbox WHERE published_at IS NOT NULL)",
          }) {
       deleted += tx.exec(statement).affected_rows();
     }

@@ -13,6 +13,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+  common::use_prompt_backup_polling();
   common::ShutdownSignal shutdown;
   common::Env env("content-service", "gRPC service for posts, to-do tasks and the dashboard, owned by users");
   auto config = content::ContentConfig::from_env(env);

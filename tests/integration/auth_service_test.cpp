@@ -335,9 +335,14 @@ TEST_F(AuthServiceTest, HousekeepingDeletesOnlyWhatHasExpired) {
     auto old_id = std::to_string(expired.user().id());
     tx.exec("UPDATE token_families SET expires_at = now() - interval '1 second' WHERE user_id = " + old_id);
     tx.exec("UPDATE email_verifications SET expires_at = now() - interval '1 second' WHERE user_id = " + old_id);
+    // Both logouts' outbox rows published, and expired.
+    tx.exec("UPDATE revocation_outbox SET published_at = now(), expires_at = now() - interval '1 second'");
     tx.commit();
   }
-  EXPECT_EQ(auth::purge_expired_rows(pool_), 2);  // a family (its refresh token goes with it), a verification
+  // A family (its refresh token goes with it), a verification, and the older outbox row: the
+  // newest published one stays for the publisher's comparison with Redis's marker.
+  EXPECT_EQ(auth::purge_expired_rows(pool_), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM revocation_outbox"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM token_families"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM email_verifications"), 1);
   EXPECT_EQ(verify(live.tokens().access()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
