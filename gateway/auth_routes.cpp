@@ -1,7 +1,7 @@
 #include "gateway/auth_routes.hpp"
 
-#include "common/epoch.hpp"
-#include "common/auth_client.hpp"
+#include "common/core/epoch.hpp"
+#include "common/access/auth_client.hpp"
 #include "gateway/browser_security.hpp"
 #include "gateway/handler_support.hpp"
 #include "gateway/json_shapes.hpp"

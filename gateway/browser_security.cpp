@@ -1,6 +1,6 @@
 #include "gateway/browser_security.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <openssl/crypto.h>
 

@@ -1,7 +1,7 @@
 #include "gateway/client_address.hpp"
 
-#include "common/config.hpp"
-#include "common/text.hpp"
+#include "common/core/config.hpp"
+#include "common/core/text.hpp"
 
 #include <arpa/inet.h>
 

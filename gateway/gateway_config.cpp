@@ -1,6 +1,6 @@
 #include "gateway/gateway_config.hpp"
 
-#include "common/metrics_server.hpp"
+#include "common/metrics/metrics_server.hpp"
 #include "gateway/client_address.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/config.hpp"
-#include "common/token_rules_config.hpp"
+#include "common/core/config.hpp"
+#include "common/jwt/token_rules_config.hpp"
 
 #include <chrono>
 #include <string>

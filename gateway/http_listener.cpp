@@ -1,6 +1,6 @@
 #include "gateway/http_listener.hpp"
 
-#include "common/log.hpp"
+#include "common/core/log.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

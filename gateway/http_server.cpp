@@ -1,8 +1,8 @@
 #include "gateway/http_server.hpp"
 
-#include "common/host_port.hpp"
-#include "common/log.hpp"
-#include "common/text.hpp"
+#include "common/core/host_port.hpp"
+#include "common/core/log.hpp"
+#include "common/core/text.hpp"
 #include "gateway/pagination.hpp"
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/access_tokens.hpp"
-#include "common/metrics.hpp"
+#include "common/access/access_tokens.hpp"
+#include "common/metrics/metrics.hpp"
 #include "gateway/browser_security.hpp"
 #include "gateway/client_address.hpp"
 #include "gateway/gateway_config.hpp"

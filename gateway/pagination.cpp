@@ -1,6 +1,6 @@
 #include "gateway/pagination.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>

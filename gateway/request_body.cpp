@@ -1,6 +1,6 @@
 #include "gateway/request_body.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <httplib.h>
 

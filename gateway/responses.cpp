@@ -1,6 +1,6 @@
 #include "gateway/responses.hpp"
 
-#include "common/log.hpp"
+#include "common/core/log.hpp"
 
 namespace gateway {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/jwt.hpp"
+#include "common/jwt/jwt.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

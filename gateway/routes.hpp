@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/access_tokens.hpp"
+#include "common/access/access_tokens.hpp"
 #include "gateway/auth_routes.hpp"
 #include "gateway/router.hpp"
 #include "gateway/upstreams.hpp"

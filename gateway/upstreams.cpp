@@ -1,6 +1,6 @@
 #include "gateway/upstreams.hpp"
 
-#include "common/grpc_channel.hpp"
+#include "common/grpc/grpc_channel.hpp"
 
 #include <grpcpp/grpcpp.h>
 

@@ -3,7 +3,7 @@
 #include "auth/auth_components.hpp"
 #include "auth/registration_rules.hpp"
 #include "auth/user_import.hpp"
-#include "common/epoch.hpp"
+#include "common/core/epoch.hpp"
 
 #include <termios.h>
 #include <unistd.h>

@@ -5,8 +5,8 @@
 #include "auth/email_verifications.hpp"
 #include "auth/mail_outbox.hpp"
 #include "auth/mailer.hpp"
-#include "common/pg_pool.hpp"
-#include "common/redis_client.hpp"
+#include "common/pg/pg_pool.hpp"
+#include "common/redis/redis_client.hpp"
 
 #include <memory>
 

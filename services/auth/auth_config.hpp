@@ -6,8 +6,8 @@
 #include "auth/password_hasher.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/token_issuer.hpp"
-#include "common/config.hpp"
-#include "common/grpc_server.hpp"
+#include "common/core/config.hpp"
+#include "common/grpc/grpc_server.hpp"
 
 #include <string>
 #include <vector>

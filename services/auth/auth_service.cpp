@@ -3,10 +3,10 @@
 #include "auth/identity.hpp"
 #include "auth/legacy_password_hashes.hpp"
 #include "auth/registration_rules.hpp"
-#include "common/grpc_server.hpp"
-#include "common/log.hpp"
-#include "common/proto_time.hpp"
-#include "common/text.hpp"
+#include "common/service/run_rpc.hpp"
+#include "common/core/log.hpp"
+#include "common/core/proto_time.hpp"
+#include "common/core/text.hpp"
 
 namespace auth {
 namespace {

@@ -1,7 +1,7 @@
 #include "auth/django_users.hpp"
 
 #include "auth/legacy_password_hashes.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <pqxx/pqxx>
 

@@ -1,7 +1,7 @@
 #include "auth/email_verifications.hpp"
 
 #include "auth/mail_outbox.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <openssl/evp.h>
 

@@ -2,8 +2,8 @@
 
 #include "auth/identity_keys.hpp"
 
-#include "common/log.hpp"
-#include "common/stoppable_sleep.hpp"
+#include "common/core/log.hpp"
+#include "common/core/stoppable_sleep.hpp"
 
 namespace auth {
 

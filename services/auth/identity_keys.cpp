@@ -2,7 +2,7 @@
 
 #include "auth/identity.hpp"
 #include "auth/schema.hpp"
-#include "common/log.hpp"
+#include "common/core/log.hpp"
 
 namespace auth {
 

@@ -1,6 +1,6 @@
 #include "auth/mail_outbox.hpp"
 
-#include "common/log.hpp"
+#include "common/core/log.hpp"
 
 namespace auth {
 

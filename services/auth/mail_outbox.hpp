@@ -1,7 +1,7 @@
 #pragma once
 
 #include "auth/mailer.hpp"
-#include "common/pg_pool.hpp"
+#include "common/pg/pg_pool.hpp"
 
 #include <chrono>
 #include <condition_variable>

@@ -1,7 +1,7 @@
 #include "auth/mailer.hpp"
 
-#include "common/log.hpp"
-#include "common/text.hpp"
+#include "common/core/log.hpp"
+#include "common/core/text.hpp"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>

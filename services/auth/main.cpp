@@ -5,11 +5,11 @@
 #include "auth/identity_keys.hpp"
 #include "auth/schema.hpp"
 #include "auth/signing_key_file.hpp"
-#include "common/jwt.hpp"
-#include "common/pool_metrics.hpp"
-#include "common/log.hpp"
-#include "common/migrations.hpp"
-#include "common/shutdown_signal.hpp"
+#include "common/jwt/jwt.hpp"
+#include "common/pg/pool_metrics.hpp"
+#include "common/core/log.hpp"
+#include "common/pg/migrations.hpp"
+#include "common/core/shutdown_signal.hpp"
 
 #include <iostream>
 #include <malloc.h>

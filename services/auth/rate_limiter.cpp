@@ -1,7 +1,7 @@
 #include "auth/rate_limiter.hpp"
 
-#include "common/log.hpp"
-#include "common/text.hpp"
+#include "common/core/log.hpp"
+#include "common/core/text.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "auth/local_rate_window.hpp"
-#include "common/redis_client.hpp"
+#include "common/redis/redis_client.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,7 +1,7 @@
 #include "auth/refresh_family_store.hpp"
 
 #include "auth/successor_seal.hpp"
-#include "common/epoch.hpp"
+#include "common/core/epoch.hpp"
 
 namespace auth {
 namespace {

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "auth/token_issuer.hpp"
-#include "common/jwt.hpp"
-#include "common/pg_pool.hpp"
+#include "common/jwt/jwt.hpp"
+#include "common/pg/pg_pool.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #include "auth/registration_rules.hpp"
 
 #include "auth/identity.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "auth/password_rules.hpp"
-#include "common/grpc_errors.hpp"
+#include "common/grpc/grpc_errors.hpp"
 
 #include <optional>
 #include <string>

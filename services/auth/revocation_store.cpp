@@ -1,8 +1,8 @@
 #include "auth/revocation_store.hpp"
 
-#include "common/epoch.hpp"
-#include "common/log.hpp"
-#include "common/stoppable_sleep.hpp"
+#include "common/core/epoch.hpp"
+#include "common/core/log.hpp"
+#include "common/core/stoppable_sleep.hpp"
 
 #include <string>
 

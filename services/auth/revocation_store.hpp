@@ -1,9 +1,9 @@
 #pragma once
 
 #include "auth/refresh_family_store.hpp"
-#include "common/pg_pool.hpp"
-#include "common/redis_client.hpp"
-#include "common/revocation_channel.hpp"
+#include "common/pg/pg_pool.hpp"
+#include "common/redis/redis_client.hpp"
+#include "common/access/revocation_channel.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -1,6 +1,6 @@
 #include "auth/signing_key_file.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

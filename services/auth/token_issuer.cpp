@@ -1,7 +1,7 @@
 #include "auth/token_issuer.hpp"
 
-#include "common/epoch.hpp"
-#include "common/text.hpp"
+#include "common/core/epoch.hpp"
+#include "common/core/text.hpp"
 
 namespace auth {
 namespace {

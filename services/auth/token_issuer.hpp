@@ -1,7 +1,7 @@
 #pragma once
 
 #include "auth/user_store.hpp"
-#include "common/jwt.hpp"
+#include "common/jwt/jwt.hpp"
 
 #include <chrono>
 #include <string>

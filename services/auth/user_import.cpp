@@ -2,7 +2,7 @@
 
 #include "auth/identity.hpp"
 #include "auth/registration_rules.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 namespace auth {
 namespace {

@@ -1,6 +1,6 @@
 #include "content/caller.hpp"
 
-#include "common/grpc_errors.hpp"
+#include "common/grpc/grpc_errors.hpp"
 
 namespace content {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/token_verifier.hpp"
+#include "common/access/token_verifier.hpp"
 
 #include <grpcpp/grpcpp.h>
 

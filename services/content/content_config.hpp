@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/config.hpp"
-#include "common/grpc_server.hpp"
-#include "common/token_rules_config.hpp"
+#include "common/core/config.hpp"
+#include "common/grpc/grpc_server.hpp"
+#include "common/jwt/token_rules_config.hpp"
 
 #include <chrono>
 #include <string>

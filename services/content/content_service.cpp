@@ -1,8 +1,8 @@
 #include "content/content_service.hpp"
 
-#include "common/grpc_server.hpp"
-#include "common/proto_time.hpp"
-#include "common/text.hpp"
+#include "common/service/run_rpc.hpp"
+#include "common/core/proto_time.hpp"
+#include "common/core/text.hpp"
 #include "content/post_rules.hpp"
 #include "content/task_rules.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/bounded_executor.hpp"
+#include "common/core/bounded_executor.hpp"
 #include "content/caller.hpp"
 #include "content/post_store.hpp"
 #include "content/task_store.hpp"

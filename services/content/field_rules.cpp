@@ -1,6 +1,6 @@
 #include "content/field_rules.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 namespace content {
 

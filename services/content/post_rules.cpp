@@ -1,6 +1,6 @@
 #include "content/post_rules.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 #include "content/field_rules.hpp"
 
 namespace content {

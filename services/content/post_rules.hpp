@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/grpc_errors.hpp"
+#include "common/grpc/grpc_errors.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/pg_pool.hpp"
+#include "common/pg/pg_pool.hpp"
 
 #include <chrono>
 #include <cstdint>

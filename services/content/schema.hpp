@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/migrations.hpp"
+#include "common/pg/migrations.hpp"
 
 #include <vector>
 

@@ -1,6 +1,6 @@
 #include "content/task_rules.hpp"
 
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 #include "content/field_rules.hpp"
 
 #include <algorithm>

@@ -7,8 +7,8 @@
 #include "e2e/stack.hpp"
 #include "unit/jwt_test_support.hpp"
 
-#include "common/base64url.hpp"
-#include "common/jwt.hpp"
+#include "common/core/base64url.hpp"
+#include "common/jwt/jwt.hpp"
 
 #include <memory>
 

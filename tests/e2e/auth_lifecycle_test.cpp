@@ -1,8 +1,8 @@
 // Token lifecycles across the real stack: logout and reuse revoke access tokens at the gateway
 // and at the content service, refresh rotation, email verification, imported Django users,
 // a Redis restart and a signing-key rotation.
-#include "common/jwt.hpp"
-#include "common/redis_client.hpp"
+#include "common/jwt/jwt.hpp"
+#include "common/redis/redis_client.hpp"
 #include "content/v1/content.grpc.pb.h"
 #include "e2e/stack.hpp"
 

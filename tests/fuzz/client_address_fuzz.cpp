@@ -1,7 +1,7 @@
 // X-Forwarded-For (gateway::ClientAddress, AddressRange). Input: trusted proxy ranges separated
 // by ',' on the first line, the TCP peer on the second, the X-Forwarded-For value after it.
-#include "common/config.hpp"
-#include "common/text.hpp"
+#include "common/core/config.hpp"
+#include "common/core/text.hpp"
 #include "fuzz_support.hpp"
 #include "gateway/client_address.hpp"
 

@@ -1,7 +1,7 @@
 // gateway::Router::match on the gateway's real route table (add_all_routes), against an
 // independent matcher written from the documented pattern rules: "{name}" is 1..18 digits,
 // the trailing slash is optional. Input: "<METHOD> <path>".
-#include "common/access_tokens.hpp"
+#include "common/access/access_tokens.hpp"
 #include "fuzz_support.hpp"
 #include "gateway/router.hpp"
 #include "gateway/routes.hpp"

@@ -2,7 +2,7 @@
 // the caller's profile, keys, users imported from Django, HS256 migration and admin commands.
 #include "auth/admin_commands.hpp"
 #include "auth/user_import.hpp"
-#include "common/base64url.hpp"
+#include "common/core/base64url.hpp"
 #include "integration/auth_fixture.hpp"
 
 #include <gtest/gtest.h>

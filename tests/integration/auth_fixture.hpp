@@ -6,8 +6,8 @@
 #include "auth/auth_service.hpp"
 #include "auth/identity_keys.hpp"
 #include "auth/schema.hpp"
-#include "common/grpc_errors.hpp"
-#include "common/migrations.hpp"
+#include "common/grpc/grpc_errors.hpp"
+#include "common/pg/migrations.hpp"
 #include "support/grpc_test_server.hpp"
 #include "support/test_support.hpp"
 

@@ -1,7 +1,7 @@
 // The content service behind a real gRPC server, on real PostgreSQL, with real tokens.
 #include "auth/token_issuer.hpp"
-#include "common/grpc_errors.hpp"
-#include "common/revocation_set.hpp"
+#include "common/grpc/grpc_errors.hpp"
+#include "common/access/revocation_set.hpp"
 #include "content/content_service.hpp"
 #include "content/schema.hpp"
 #include "support/grpc_test_server.hpp"

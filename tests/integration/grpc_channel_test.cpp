@@ -1,6 +1,6 @@
 // Client channels (common/grpc_channel.hpp) against real gRPC servers: a replica that accepts
 // calls but never answers them does not hold idempotent calls until their deadline.
-#include "common/grpc_channel.hpp"
+#include "common/grpc/grpc_channel.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>

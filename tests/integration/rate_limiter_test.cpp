@@ -1,6 +1,6 @@
 // The auth rate limiter on a real Redis (TEST_REDIS_URL, started by scripts/test.sh).
 #include "auth/rate_limiter.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Revocations published through real Redis: the shared server scripts/test.sh starts
 // (TEST_REDIS_URL), and servers of the tests' own where Redis must go down and come back.
-#include "common/revocation_channel.hpp"
-#include "common/text.hpp"
+#include "common/access/revocation_channel.hpp"
+#include "common/core/text.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 #include "support/test_support.hpp"
 
-#include "common/redis_client.hpp"
+#include "common/redis/redis_client.hpp"
 
 #include <netinet/in.h>
 #include <openssl/evp.h>

@@ -1,4 +1,4 @@
-#include "common/base64url.hpp"
+#include "common/core/base64url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/bounded_executor.hpp"
+#include "common/core/bounded_executor.hpp"
 
 #include <gtest/gtest.h>
 

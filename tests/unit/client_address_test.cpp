@@ -1,6 +1,6 @@
 #include "gateway/client_address.hpp"
 
-#include "common/config.hpp"
+#include "common/core/config.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "common/base64url.hpp"
-#include "common/jwt.hpp"
+#include "common/core/base64url.hpp"
+#include "common/jwt/jwt.hpp"
 #include "jwt_test_support.hpp"
 
 #include <gtest/gtest.h>

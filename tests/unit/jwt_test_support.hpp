@@ -3,8 +3,8 @@
 // Helpers for the JWT-related unit tests: in-process key generation and hand-built tokens,
 // written against OpenSSL directly so they do not share code with the verifier under test.
 
-#include "common/base64url.hpp"
-#include "common/jwt.hpp"
+#include "common/core/base64url.hpp"
+#include "common/jwt/jwt.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/bio.h>

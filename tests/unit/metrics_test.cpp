@@ -1,4 +1,4 @@
-#include "common/metrics.hpp"
+#include "common/metrics/metrics.hpp"
 
 #include <gtest/gtest.h>
 

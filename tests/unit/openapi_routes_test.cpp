@@ -1,6 +1,6 @@
 // docs/openapi.yaml against the gateway's route table: a route missing from either side, or
 // documented with the wrong authentication, fails here.
-#include "common/access_tokens.hpp"
+#include "common/access/access_tokens.hpp"
 #include "gateway/embedded_docs.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/upstreams.hpp"

@@ -1,5 +1,5 @@
 #include "auth/registration_rules.hpp"
-#include "common/text.hpp"
+#include "common/core/text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/revocation_check.hpp"
+#include "common/access/revocation_check.hpp"
 
 #include <gtest/gtest.h>
 

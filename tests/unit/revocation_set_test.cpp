@@ -1,6 +1,6 @@
 // The in-memory revocation set and the channel's message format.
-#include "common/revocation_channel.hpp"
-#include "common/revocation_set.hpp"
+#include "common/access/revocation_channel.hpp"
+#include "common/access/revocation_set.hpp"
 
 #include <gtest/gtest.h>
 

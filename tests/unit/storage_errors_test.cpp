@@ -1,7 +1,7 @@
-#include "common/pg_pool.hpp"
-#include "common/redis_client.hpp"
-#include "common/revocation_check.hpp"
-#include "common/storage_errors.hpp"
+#include "common/pg/pg_pool.hpp"
+#include "common/redis/redis_client.hpp"
+#include "common/access/revocation_check.hpp"
+#include "common/service/storage_errors.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>

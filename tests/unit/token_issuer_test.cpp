@@ -1,5 +1,5 @@
 #include "auth/token_issuer.hpp"
-#include "common/jwt.hpp"
+#include "common/jwt/jwt.hpp"
 #include "jwt_test_support.hpp"
 
 #include <gtest/gtest.h>

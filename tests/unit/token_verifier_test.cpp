@@ -1,4 +1,4 @@
-#include "common/token_verifier.hpp"
+#include "common/access/token_verifier.hpp"
 #include "jwt_test_support.hpp"
 
 #include <gtest/gtest.h>

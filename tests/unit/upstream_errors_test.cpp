@@ -1,4 +1,4 @@
-#include "common/grpc_errors.hpp"
+#include "common/grpc/grpc_errors.hpp"
 #include "gateway/responses.hpp"
 
 #include <gtest/gtest.h>

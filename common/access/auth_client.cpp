@@ -1,0 +1,44 @@
+#include "common/access/auth_client.hpp"
+
+#include <stdexcept>
+
+namespace common {
+
+nlohmann::json jwk_json(const auth::v1::Jwk& key) {
+  return {{"kty", key.kty()}, {"crv", key.crv()}, {"x", key.x()}, {"y", key.y()},
+          {"kid", key.kid()}, {"alg", key.alg()}, {"use", key.use()}};
+}
+
+std::vector<jwt::KeyHandle> fetch_jwks(auth::v1::AuthService::StubInterface& auth, std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  // A token with a new kid typically follows an auth restart: wait (within the deadline) for
+  // the channel to reconnect instead of failing at once while it is backing off.
+  context.set_wait_for_ready(true);
+  auth::v1::GetJwksResponse response;
+  auto status = auth.GetJwks(&context, auth::v1::GetJwksRequest(), &response);
+  if (!status.ok()) throw std::runtime_error("GetJwks failed: " + status.error_message());
+  std::vector<jwt::KeyHandle> keys;
+  for (const auto& key : response.keys()) {
+    auto handle = jwt::key_from_jwk(jwk_json(key));
+    // The kid must be the key's own thumbprint: a key cannot be smuggled in under another's kid.
+    if (jwt::key_thumbprint(handle.get()) != key.kid()) throw std::runtime_error("JWKS kid does not match its key");
+    keys.push_back(std::move(handle));
+  }
+  return keys;
+}
+
+bool check_revocation(auth::v1::AuthService::StubInterface& auth, std::string_view jti, std::string_view family,
+                      std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  auth::v1::CheckRevocationRequest request;
+  request.set_token_id(std::string(jti));
+  request.set_family(std::string(family));
+  auth::v1::CheckRevocationResponse response;
+  auto status = auth.CheckRevocation(&context, request, &response);
+  if (!status.ok()) throw std::runtime_error("CheckRevocation failed: " + status.error_message());
+  return response.revoked();
+}
+
+}  // namespace common

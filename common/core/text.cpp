@@ -1,0 +1,80 @@
+#include "common/core/text.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace common {
+
+std::string trim(std::string_view text) {
+  constexpr std::string_view kWhitespace = " \t\r\n\f\v";
+  auto first = text.find_first_not_of(kWhitespace);
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(kWhitespace);
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::size_t utf8_length(std::string_view text) {
+  // A continuation byte (10xxxxxx) does not start a character.
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    unsigned char lead = *p++;
+    if (lead < 0x80) continue;
+    // The bounds of the second byte exclude overlong forms, surrogates and > U+10FFFF
+    // (RFC 3629 section 4); the bytes after it are plain continuations.
+    int more;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      more = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      more = 2;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      more = 3;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (end - p < more) return false;
+    if (*p < low || *p > high) return false;
+    for (int i = 1; i < more; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+    }
+    p += more;
+  }
+  return true;
+}
+
+std::optional<std::string> text_field_problem(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return std::string(kNullCharactersMessage);
+  if (!is_valid_utf8(text)) return std::string(kInvalidUtf8Message);
+  return std::nullopt;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buffer(bytes);
+  if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
+    throw std::runtime_error("no randomness available");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char b : buffer) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace common
