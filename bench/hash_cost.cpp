@@ -1,8 +1,8 @@
 // What one password hash costs with the auth service's argon2id settings (the same
 // ARGON2_* variables, the same defaults). Prints JSON.
 // Usage: hash_cost [COUNT]
-#include "auth/auth_config.hpp"
-#include "auth/password_hasher.hpp"
+#include "auth/app/auth_config.hpp"
+#include "auth/passwords/password_hasher.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -25,7 +25,7 @@ PACKAGES=(
     libargon2-dev
     libcrypt-dev
     libcurl4-openssl-dev
-    # Unicode identities in the auth service: NFKC, case folding, IDNA (services/auth/identity.cpp).
+    # Unicode identities in the auth service: NFKC, case folding, IDNA (services/auth/accounts/identity.cpp).
     libicu-dev
     postgresql
     redis-server

@@ -5,7 +5,7 @@
 // PostgreSQL and Redis, driven over raw TCP where httplib::Client would not send the bytes.
 #include "attack/raw_http.hpp"
 #include "e2e/stack.hpp"
-#include "unit/jwt_test_support.hpp"
+#include "unit/common/jwt/jwt_test_support.hpp"
 
 #include "common/core/base64url.hpp"
 #include "common/jwt/jwt.hpp"

@@ -2,7 +2,7 @@
 // Input: the password, '\n', the stored hash. Work factors are capped far below the service's
 // limits so that every input computes in milliseconds; hashes above the cap take the same
 // kUnsupported path that the service's limits do.
-#include "auth/legacy_password_hashes.hpp"
+#include "auth/passwords/legacy_password_hashes.hpp"
 #include "fuzz_support.hpp"
 
 #include <string>

@@ -3,7 +3,7 @@
 // server may have run it, as with a COMMIT whose answer is lost). The answer is UNAVAILABLE,
 // never INTERNAL, and the next call on the same pool works again. (GetDashboard and GetJwks
 // touch no storage.)
-#include "auth_fixture.hpp"
+#include "integration/auth/auth_fixture.hpp"
 
 #include "content/content_service.hpp"
 #include "content/schema.hpp"

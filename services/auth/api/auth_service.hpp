@@ -1,0 +1,81 @@
+#pragma once
+
+#include "auth/accounts/account_policy.hpp"
+#include "auth/accounts/email_verifications.hpp"
+#include "auth/mail/mail_outbox.hpp"
+#include "auth/passwords/password_hasher.hpp"
+#include "auth/throttle/rate_limiter.hpp"
+#include "auth/tokens/refresh_family_store.hpp"
+#include "auth/tokens/revocation_store.hpp"
+#include "auth/tokens/token_issuer.hpp"
+#include "auth/accounts/user_store.hpp"
+#include "auth/v1/auth.grpc.pb.h"
+
+#include <atomic>
+
+namespace auth {
+
+// Brute-force limits (DESIGN.md): logins per account and per client address, registrations per
+// client address. The client address comes from the gateway's x-client-ip metadata, else the
+// gRPC peer.
+struct Throttles {
+  RateLimiter login_per_account;
+  RateLimiter login_per_client;
+  RateLimiter register_per_client;
+};
+
+// What the service works with; owned by main (or a test).
+struct AuthParts {
+  UserStore& users;
+  RefreshFamilyStore& families;
+  RevocationStore& revocations;
+  EmailVerifications& verifications;
+  MailOutbox* outbox;  // woken when a registration queued a mail; may be null
+  const PasswordHasher& hasher;
+  const TokenIssuer& tokens;
+  Throttles& throttles;
+  AccountPolicy policy;
+  // Calls that may use the database at once; beyond, they are refused at once
+  // (RESOURCE_EXHAUSTED), so a hanging database cannot take every server thread from health
+  // checks and GetJwks. 0: no limit.
+  std::size_t max_storage_calls = 0;
+};
+
+// The gRPC face of the auth service: parses, applies the rules, calls the stores.
+class AuthServiceImpl final : public auth::v1::AuthService::Service {
+ public:
+  explicit AuthServiceImpl(AuthParts parts) : p_(std::move(parts)) {}
+
+  grpc::Status Register(grpc::ServerContext* context, const v1::RegisterRequest* request,
+                        v1::RegisterResponse* response) override;
+  grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
+                     v1::LoginResponse* response) override;
+  grpc::Status Refresh(grpc::ServerContext* context, const v1::RefreshRequest* request,
+                       v1::RefreshResponse* response) override;
+  grpc::Status Verify(grpc::ServerContext* context, const v1::VerifyRequest* request,
+                      v1::VerifyResponse* response) override;
+  grpc::Status Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
+                      v1::LogoutResponse* response) override;
+  grpc::Status GetMe(grpc::ServerContext* context, const v1::GetMeRequest* request,
+                     v1::GetMeResponse* response) override;
+  grpc::Status VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
+                           v1::VerifyEmailResponse* response) override;
+  grpc::Status GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest* request,
+                       v1::GetJwksResponse* response) override;
+  grpc::Status CheckRevocation(grpc::ServerContext* context, const v1::CheckRevocationRequest* request,
+                               v1::CheckRevocationResponse* response) override;
+
+ private:
+  // The active user behind the call's access token; nullopt with `status` set otherwise.
+  std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status);
+  bool password_matches(const UserRecord& user, const std::string& password);
+  grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
+  // run_rpc within the max_storage_calls bound.
+  template <class Body>
+  grpc::Status storage_rpc(grpc::ServerContext* context, const char* method, Body&& body);
+
+  AuthParts p_;
+  std::atomic<std::size_t> storage_calls_{0};
+};
+
+}  // namespace auth

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "auth/app/auth_config.hpp"
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+// The auth binary's admin subcommands, like Django's manage.py: create the first superuser,
+// deactivate a user (ending their sessions), import users from a Django deployment.
+namespace auth {
+
+std::string admin_commands_help();
+
+// Runs `args` ({"createsuperuser", "--username", "admin", ...}); returns the exit code.
+int run_admin_command(const AuthConfig& config, const std::vector<std::string>& args, std::istream& in,
+                      std::ostream& out, std::ostream& err);
+
+}  // namespace auth

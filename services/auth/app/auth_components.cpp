@@ -1,0 +1,37 @@
+#include "auth/app/auth_components.hpp"
+
+namespace auth {
+
+void prepare_auth_statements(pqxx::connection& c) {
+  UserStore::prepare(c);
+  RefreshFamilyStore::prepare(c);
+  RevocationStore::prepare(c);
+  EmailVerifications::prepare(c);
+  MailOutbox::prepare(c);
+}
+
+TokenIssuer make_token_issuer(const AuthConfig& config) {
+  auto also_trusted = common::jwt::KeySet::from_pem_files(config.retired_key_files);
+  if (!config.legacy_hs256_secret.empty()) also_trusted.accept_legacy_hs256(config.legacy_hs256_secret);
+  return TokenIssuer(common::jwt::SigningKey::from_pem_file(config.private_key_file), config.tokens,
+                     std::move(also_trusted));
+}
+
+AuthComponents::AuthComponents(const AuthConfig& config)
+    : pool(config.database_url, config.database_pool_size, prepare_auth_statements),
+      redis(common::RedisOptions::from_url(config.redis_url)),
+      users(pool),
+      families(pool, config.refresh_reuse_grace),
+      revocations(pool, redis),
+      verifications(pool, config.email_verification),
+      mailer(make_mailer(config.smtp)),
+      outbox(pool, *mailer),
+      hasher(config.argon2),
+      tokens(make_token_issuer(config)),
+      throttles{{redis, "login-account", config.login_per_account},
+                {redis, "login-client", config.login_per_client},
+                {redis, "register-client", config.register_per_client}},
+      policy(config.accounts),
+      max_storage_calls(config.max_storage_calls) {}
+
+}  // namespace auth

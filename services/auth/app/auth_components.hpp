@@ -1,0 +1,45 @@
+#pragma once
+
+#include "auth/app/auth_config.hpp"
+#include "auth/api/auth_service.hpp"
+#include "auth/accounts/email_verifications.hpp"
+#include "auth/mail/mail_outbox.hpp"
+#include "auth/mail/mailer.hpp"
+#include "common/pg/pg_pool.hpp"
+#include "common/redis/redis_client.hpp"
+
+#include <memory>
+
+namespace auth {
+
+// Prepares every statement of the auth stores on a new pooled connection.
+void prepare_auth_statements(pqxx::connection& connection);
+
+// Every part of the auth service, wired from its configuration: one place for the server, the
+// admin commands and the tests. Migrations must have run before.
+struct AuthComponents {
+  explicit AuthComponents(const AuthConfig& config);
+
+  common::PgPool pool;
+  common::RedisClient redis;
+  UserStore users;
+  RefreshFamilyStore families;
+  RevocationStore revocations;
+  EmailVerifications verifications;
+  std::unique_ptr<Mailer> mailer;
+  MailOutbox outbox;
+  PasswordHasher hasher;
+  TokenIssuer tokens;
+  Throttles throttles;
+  AccountPolicy policy;
+  std::size_t max_storage_calls;
+
+  AuthParts parts() {
+    return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy, max_storage_calls};
+  }
+};
+
+// The signing key, retired keys and HS256 migration secret of `config`.
+TokenIssuer make_token_issuer(const AuthConfig& config);
+
+}  // namespace auth

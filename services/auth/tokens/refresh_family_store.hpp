@@ -1,0 +1,71 @@
+#pragma once
+
+#include "auth/tokens/token_issuer.hpp"
+#include "common/jwt/jwt.hpp"
+#include "common/pg/pg_pool.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace auth {
+
+// A family whose tokens must all be refused until `expires_at`.
+struct FamilyRevocation {
+  std::string family;
+  std::int64_t user_id = 0;
+  std::chrono::system_clock::time_point expires_at;
+};
+
+enum class RotationOutcome {
+  kRotated,         // first use: a new pair was issued
+  kReplayed,        // a second use within the grace window: the same new pair again
+  kReuseDetected,   // a used token after the grace window: the family is now revoked
+  kFamilyRevoked,   // the family was already revoked (logout, reuse, deactivation)
+};
+
+struct Rotation {
+  RotationOutcome outcome;
+  IssuedPair pair;                            // kRotated, kReplayed
+  std::optional<FamilyRevocation> revoked;    // kReuseDetected
+};
+
+enum class RevocationReason { kLogout, kReuse, kDeactivated };
+
+// Refresh-token families and rotation in PostgreSQL, the single source of truth: two tabs
+// refreshing at once are serialised by row locks, and every decision holds without Redis.
+class RefreshFamilyStore final {
+ public:
+  RefreshFamilyStore(common::PgPool& pool, std::chrono::seconds reuse_grace)
+      : pool_(pool), reuse_grace_(reuse_grace) {}
+
+  static void prepare(pqxx::connection& connection);
+
+  // Records the family and first refresh token of a new login.
+  void start(std::int64_t user_id, const IssuedPair& pair);
+  static void start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair);
+
+  // Rotates `presented` (verified claims of the raw `token`); `issue(family)` signs the new
+  // pair and runs inside the rotation's transaction, so nothing is issued that is not recorded.
+  Rotation rotate(const common::jwt::Claims& presented, const std::string& token,
+                  const std::function<IssuedPair(const std::string& family)>& issue);
+
+  // Revokes the family of `presented`; nullopt when it was revoked already.
+  std::optional<FamilyRevocation> revoke(const common::jwt::Claims& presented, RevocationReason reason);
+  // Revokes every live family of a user (deactivation).
+  std::vector<FamilyRevocation> revoke_all(std::int64_t user_id, RevocationReason reason);
+
+  // False for a used refresh token or one whose family is revoked.
+  bool is_usable(const common::jwt::Claims& refresh);
+  // Every revoked family that still has live tokens: what Redis must hold.
+  std::vector<FamilyRevocation> live_revocations();
+
+ private:
+  common::PgPool& pool_;
+  std::chrono::seconds reuse_grace_;
+};
+
+}  // namespace auth

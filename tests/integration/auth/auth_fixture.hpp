@@ -1,0 +1,145 @@
+// The auth service behind a real gRPC server, on real PostgreSQL and Redis: the fixture the
+// auth integration tests share.
+#pragma once
+
+#include "auth/app/auth_components.hpp"
+#include "auth/api/auth_service.hpp"
+#include "auth/accounts/identity_keys.hpp"
+#include "auth/schema.hpp"
+#include "common/grpc/grpc_errors.hpp"
+#include "common/pg/migrations.hpp"
+#include "support/grpc_test_server.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+namespace auth_test {
+
+using test_support::call_context;
+
+// The parts of an auth service; tests vary the throttles, the Redis it talks to and the policy.
+struct ServiceUnderTest {
+  ServiceUnderTest(auth::AuthParts parts)
+      : service(std::move(parts)), server(&service), stub(auth::v1::AuthService::NewStub(server.channel())) {}
+  auth::AuthServiceImpl service;
+  test_support::GrpcTestServer server;
+  std::unique_ptr<auth::v1::AuthService::Stub> stub;
+};
+
+class AuthServiceTest : public ::testing::Test {
+ protected:
+  AuthServiceTest()
+      : database_("auth_it"),
+        key_file_(test_support::write_signing_key(keys_.path())),
+        pool_(database_.url(), 4, auth::prepare_auth_statements),
+        redis_(common::RedisOptions::from_url(test_support::required_env("TEST_REDIS_URL"))),
+        users_(pool_),
+        families_(pool_, std::chrono::seconds(10)),
+        revocations_(pool_, redis_),
+        verifications_(pool_, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
+        hasher_({1024, 1, 1}),
+        tokens_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
+        throttles_{{redis_, "login-account-" + database_.name(), {1000, std::chrono::seconds(60)}},
+                   {redis_, "login-client-" + database_.name(), {1000, std::chrono::seconds(60)}},
+                   {redis_, "register-client-" + database_.name(), {1000, std::chrono::seconds(60)}}} {
+    pqxx::connection c(database_.url());
+    auth::migrate(c);
+    main_ = std::make_unique<ServiceUnderTest>(parts());
+    stub_ = main_->stub.get();
+  }
+
+  auth::AuthParts parts(auth::AccountPolicy policy = {}) {
+    return {users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, throttles_, policy};
+  }
+
+  grpc::Status register_user(const std::string& username, const std::string& email,
+                             const std::string& password, auth::v1::RegisterResponse* out = nullptr,
+                             auth::v1::AuthService::Stub* stub = nullptr, const std::string& bearer = {}) {
+    auth::v1::RegisterRequest request;
+    if (!username.empty()) request.set_username(username);
+    if (!email.empty()) request.set_email(email);
+    request.set_password(password);
+    auth::v1::RegisterResponse reply;
+    auto status = (stub ? stub : stub_)->Register(call_context(bearer).get(), request, &reply);
+    if (out) *out = reply;
+    return status;
+  }
+
+  grpc::Status login(const std::string& username, const std::string& email, const std::string& password,
+                     auth::v1::LoginResponse* out = nullptr, auth::v1::AuthService::Stub* stub = nullptr) {
+    auth::v1::LoginRequest request;
+    if (!username.empty()) request.set_username(username);
+    if (!email.empty()) request.set_email(email);
+    request.set_password(password);
+    auth::v1::LoginResponse reply;
+    auto status = (stub ? stub : stub_)->Login(call_context().get(), request, &reply);
+    if (out) *out = reply;
+    return status;
+  }
+
+  grpc::Status refresh(const std::string& token, auth::v1::RefreshResponse* out = nullptr,
+                       auth::v1::AuthService::Stub* stub = nullptr) {
+    auth::v1::RefreshRequest request;
+    request.set_refresh(token);
+    auth::v1::RefreshResponse reply;
+    auto status = (stub ? stub : stub_)->Refresh(call_context().get(), request, &reply);
+    if (out) *out = reply;
+    return status;
+  }
+
+  grpc::Status verify(const std::string& token) {
+    auth::v1::VerifyRequest request;
+    request.set_token(token);
+    auth::v1::VerifyResponse reply;
+    return stub_->Verify(call_context().get(), request, &reply);
+  }
+
+  grpc::Status logout(const std::string& refresh_token, const std::string& access_token = {},
+                      auth::v1::AuthService::Stub* stub = nullptr) {
+    auth::v1::LogoutRequest request;
+    request.set_refresh(refresh_token);
+    request.set_access(access_token);
+    auth::v1::LogoutResponse reply;
+    return (stub ? stub : stub_)->Logout(call_context().get(), request, &reply);
+  }
+
+  grpc::Status me(const std::string& access_token, auth::v1::GetMeResponse* out = nullptr) {
+    auth::v1::GetMeResponse reply;
+    auto status = stub_->GetMe(call_context(access_token).get(), auth::v1::GetMeRequest(), &reply);
+    if (out) *out = reply;
+    return status;
+  }
+
+  std::int64_t count(const std::string& sql) {
+    pqxx::connection c(database_.url());
+    pqxx::read_transaction tx(c);
+    return tx.exec1(sql)[0].as<std::int64_t>();
+  }
+
+  std::string family_of(const std::string& token) { return tokens_.verify(token, "").family; }
+
+  bool redis_has_family_revocation(const std::string& family) {
+    return redis_.command({"ZSCORE", std::string(common::kRevocationsKey), "fam:" + family}).kind ==
+           common::RedisReply::Kind::kString;
+  }
+
+  test_support::TestDatabase database_;
+  test_support::TempDir keys_;
+  std::string key_file_;
+  common::PgPool pool_;
+  common::RedisClient redis_;
+  auth::UserStore users_;
+  auth::RefreshFamilyStore families_;
+  auth::RevocationStore revocations_;
+  auth::EmailVerifications verifications_;
+  auth::PasswordHasher hasher_;
+  auth::TokenIssuer tokens_;
+  auth::Throttles throttles_;
+  std::unique_ptr<ServiceUnderTest> main_;
+  auth::v1::AuthService::Stub* stub_ = nullptr;
+};
+
+}  // namespace auth_test
