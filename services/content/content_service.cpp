@@ -1,68 +1,10 @@
 #include "content/content_service.hpp"
 
 #include "common/service/run_rpc.hpp"
-#include "common/core/proto_time.hpp"
 #include "common/core/text.hpp"
-#include "content/post_rules.hpp"
-#include "content/task_rules.hpp"
+#include "content/owned_rpcs.hpp"
 
 namespace content {
-namespace {
-
-using common::to_timestamp;
-
-void fill_post(const PostRecord& record, v1::Post* post) {
-  post->set_id(record.id);
-  post->set_user_id(record.user_id);
-  post->set_title(record.title);
-  post->set_content(record.content);
-  *post->mutable_created_at() = to_timestamp(record.created_at);
-  *post->mutable_updated_at() = to_timestamp(record.updated_at);
-}
-
-template <class Request>
-std::optional<std::string> optional_text(bool present, const Request& value) {
-  return present ? std::optional<std::string>(value) : std::nullopt;
-}
-
-template <class Request>
-PostInput post_input(const Request& request) {
-  return normalize_post({optional_text(request.has_title(), request.title()),
-                         optional_text(request.has_content(), request.content())});
-}
-
-void fill_task(const TaskRecord& record, v1::Task* task) {
-  task->set_id(record.id);
-  task->set_user_id(record.user_id);
-  task->set_title(record.title);
-  task->set_description(record.description);
-  task->set_status(record.status);
-  *task->mutable_created_at() = to_timestamp(record.created_at);
-  *task->mutable_updated_at() = to_timestamp(record.updated_at);
-}
-
-template <class Request>
-TaskInput task_input(const Request& request) {
-  return normalize_task({optional_text(request.has_title(), request.title()),
-                         optional_text(request.has_description(), request.description()),
-                         optional_text(request.has_status(), request.status())});
-}
-
-// limit/offset of a list request; empty when both are acceptable.
-template <class Request>
-common::FieldErrors paging_errors(const Request& request) {
-  common::FieldErrors errors;
-  if (request.has_limit() && request.limit() < 0) errors["limit"].push_back("Must not be negative.");
-  if (request.offset() < 0) errors["offset"].push_back("Must not be negative.");
-  return errors;
-}
-
-template <class Request>
-std::optional<std::int64_t> limit_of(const Request& request) {
-  return request.has_limit() ? std::optional<std::int64_t>(request.limit()) : std::nullopt;
-}
-
-}  // namespace
 
 template <class Body>
 grpc::Status ContentServiceImpl::authenticated(grpc::CallbackServerContext* context, const char* method, Body& body) {
@@ -93,125 +35,53 @@ grpc::ServerUnaryReactor* ContentServiceImpl::with_database(grpc::CallbackServer
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::CreatePost(grpc::CallbackServerContext* context,
-                                            const v1::CreatePostRequest* request,
-                                            v1::CreatePostResponse* response) {
-  return with_database(context, "content.CreatePost", [=, this](const Caller& caller) {
-    auto input = post_input(*request);
-    auto errors = validate_post(input, false);
-    if (!errors.empty()) return common::invalid_argument(errors);
-    fill_post(posts_.create(caller.user_id, *input.title, *input.content), response->mutable_post());
-    return grpc::Status::OK;
-  });
+    const v1::CreatePostRequest* request, v1::CreatePostResponse* response) {
+  return with_database(context, "content.CreatePost", owned_rpcs::create(posts_, request, response));
 }
 
-grpc::ServerUnaryReactor* ContentServiceImpl::GetPost(grpc::CallbackServerContext* context, const v1::GetPostRequest* request,
-                                         v1::GetPostResponse* response) {
-  return with_database(context, "content.GetPost", [=, this](const Caller& caller) {
-    auto post = posts_.get(caller.user_id, request->id());
-    if (!post) return common::not_found();
-    fill_post(*post, response->mutable_post());
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* ContentServiceImpl::GetPost(grpc::CallbackServerContext* context,
+    const v1::GetPostRequest* request, v1::GetPostResponse* response) {
+  return with_database(context, "content.GetPost", owned_rpcs::get(posts_, request, response));
 }
 
-grpc::ServerUnaryReactor* ContentServiceImpl::ListPosts(grpc::CallbackServerContext* context, const v1::ListPostsRequest* request,
-                                           v1::ListPostsResponse* response) {
-  return with_database(context, "content.ListPosts", [=, this](const Caller& caller) {
-    auto errors = paging_errors(*request);
-    if (!errors.empty()) return common::invalid_argument(errors);
-    auto page = posts_.list(caller.user_id, limit_of(*request), request->offset());
-    for (const auto& post : page.posts) fill_post(post, response->add_posts());
-    response->set_total_count(page.total_count);
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* ContentServiceImpl::ListPosts(grpc::CallbackServerContext* context,
+    const v1::ListPostsRequest* request, v1::ListPostsResponse* response) {
+  return with_database(context, "content.ListPosts", owned_rpcs::list(posts_, request, response));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::UpdatePost(grpc::CallbackServerContext* context,
-                                            const v1::UpdatePostRequest* request,
-                                            v1::UpdatePostResponse* response) {
-  return with_database(context, "content.UpdatePost", [=, this](const Caller& caller) {
-    auto input = post_input(*request);
-    auto errors = validate_post(input, request->partial());
-    if (!errors.empty()) {
-      // DRF looks the object up before validating: a missing object is 404, not 400.
-      if (!posts_.get(caller.user_id, request->id())) return common::not_found();
-      return common::invalid_argument(errors);
-    }
-    auto post = posts_.update(caller.user_id, request->id(), input.title, input.content);
-    if (!post) return common::not_found();
-    fill_post(*post, response->mutable_post());
-    return grpc::Status::OK;
-  });
+    const v1::UpdatePostRequest* request, v1::UpdatePostResponse* response) {
+  return with_database(context, "content.UpdatePost", owned_rpcs::update(posts_, request, response));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::DeletePost(grpc::CallbackServerContext* context,
-                                            const v1::DeletePostRequest* request,
-                                            v1::DeletePostResponse*) {
-  return with_database(context, "content.DeletePost", [=, this](const Caller& caller) {
-    if (!posts_.remove(caller.user_id, request->id())) return common::not_found();
-    return grpc::Status::OK;
-  });
+    const v1::DeletePostRequest* request, v1::DeletePostResponse*) {
+  return with_database(context, "content.DeletePost", owned_rpcs::remove(posts_, request));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::CreateTask(grpc::CallbackServerContext* context,
-                                            const v1::CreateTaskRequest* request,
-                                            v1::CreateTaskResponse* response) {
-  return with_database(context, "content.CreateTask", [=, this](const Caller& caller) {
-    auto input = task_input(*request);
-    auto errors = validate_task(input, false);
-    if (!errors.empty()) return common::invalid_argument(errors);
-    fill_task(tasks_.create(caller.user_id, input), response->mutable_task());
-    return grpc::Status::OK;
-  });
+    const v1::CreateTaskRequest* request, v1::CreateTaskResponse* response) {
+  return with_database(context, "content.CreateTask", owned_rpcs::create(tasks_, request, response));
 }
 
-grpc::ServerUnaryReactor* ContentServiceImpl::GetTask(grpc::CallbackServerContext* context, const v1::GetTaskRequest* request,
-                                         v1::GetTaskResponse* response) {
-  return with_database(context, "content.GetTask", [=, this](const Caller& caller) {
-    auto task = tasks_.get(caller.user_id, request->id());
-    if (!task) return common::not_found();
-    fill_task(*task, response->mutable_task());
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* ContentServiceImpl::GetTask(grpc::CallbackServerContext* context,
+    const v1::GetTaskRequest* request, v1::GetTaskResponse* response) {
+  return with_database(context, "content.GetTask", owned_rpcs::get(tasks_, request, response));
 }
 
-grpc::ServerUnaryReactor* ContentServiceImpl::ListTasks(grpc::CallbackServerContext* context, const v1::ListTasksRequest* request,
-                                           v1::ListTasksResponse* response) {
-  return with_database(context, "content.ListTasks", [=, this](const Caller& caller) {
-    auto errors = paging_errors(*request);
-    if (!errors.empty()) return common::invalid_argument(errors);
-    auto page = tasks_.list(caller.user_id, limit_of(*request), request->offset());
-    for (const auto& task : page.tasks) fill_task(task, response->add_tasks());
-    response->set_total_count(page.total_count);
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* ContentServiceImpl::ListTasks(grpc::CallbackServerContext* context,
+    const v1::ListTasksRequest* request, v1::ListTasksResponse* response) {
+  return with_database(context, "content.ListTasks", owned_rpcs::list(tasks_, request, response));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::UpdateTask(grpc::CallbackServerContext* context,
-                                            const v1::UpdateTaskRequest* request,
-                                            v1::UpdateTaskResponse* response) {
-  return with_database(context, "content.UpdateTask", [=, this](const Caller& caller) {
-    auto input = task_input(*request);
-    auto errors = validate_task(input, request->partial());
-    if (!errors.empty()) {
-      // DRF looks the object up before validating: a missing object is 404, not 400.
-      if (!tasks_.get(caller.user_id, request->id())) return common::not_found();
-      return common::invalid_argument(errors);
-    }
-    auto task = tasks_.update(caller.user_id, request->id(), input);
-    if (!task) return common::not_found();
-    fill_task(*task, response->mutable_task());
-    return grpc::Status::OK;
-  });
+    const v1::UpdateTaskRequest* request, v1::UpdateTaskResponse* response) {
+  return with_database(context, "content.UpdateTask", owned_rpcs::update(tasks_, request, response));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::DeleteTask(grpc::CallbackServerContext* context,
-                                            const v1::DeleteTaskRequest* request,
-                                            v1::DeleteTaskResponse*) {
-  return with_database(context, "content.DeleteTask", [=, this](const Caller& caller) {
-    if (!tasks_.remove(caller.user_id, request->id())) return common::not_found();
-    return grpc::Status::OK;
-  });
+    const v1::DeleteTaskRequest* request, v1::DeleteTaskResponse*) {
+  return with_database(context, "content.DeleteTask", owned_rpcs::remove(tasks_, request));
 }
 
 grpc::ServerUnaryReactor* ContentServiceImpl::GetDashboard(grpc::CallbackServerContext* context,

@@ -2,8 +2,8 @@
 
 #include "common/core/bounded_executor.hpp"
 #include "content/caller.hpp"
-#include "content/post_store.hpp"
-#include "content/task_store.hpp"
+#include "content/post_resource.hpp"
+#include "content/task_resource.hpp"
 #include "content/v1/content.grpc.pb.h"
 
 namespace content {

@@ -6,7 +6,7 @@
 #include "common/pg/pool_metrics.hpp"
 #include "common/core/shutdown_signal.hpp"
 #include "content/content_config.hpp"
-#include "content/content_service.hpp"
+#include "content/content_components.hpp"
 #include "content/schema.hpp"
 
 #include <algorithm>
@@ -48,19 +48,12 @@ int main(int argc, char** argv) {
       int applied = common::apply_migrations(connection, "content", content::migrations());
       common::log::info("migrations applied", {{"count", applied}});
     }
-    common::PgPool pool(config.database_url, config.database_pool_size, [](pqxx::connection& c) {
-      content::PostStore::prepare(c);
-      content::TaskStore::prepare(c);
-    });
-    auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), pool);
-    content::PostStore posts(pool);
-    content::TaskStore tasks(pool);
-    // One thread per connection: database work never waits for the pool.
-    common::BoundedExecutor database_work(config.database_pool_size, config.max_queued_calls, "content-db");
-    auto executor_metrics = common::metrics::add_executor_metrics(common::metrics::registry(), database_work);
-    content::ContentServiceImpl service(posts, tasks, authenticator, database_work);
+    content::ContentComponents components(config.database_url, config.database_pool_size, config.max_queued_calls,
+                                          authenticator);
+    auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), components.pool);
+    auto executor_metrics = common::metrics::add_executor_metrics(common::metrics::registry(), components.database_work);
     // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
-    common::serve_grpc(config.server, {&service}, {"content.v1.ContentService"}, shutdown,
+    common::serve_grpc(config.server, {&components.service}, {"content.v1.ContentService"}, shutdown,
                        [&tokens] { return tokens.revocations_loaded(); });
     return 0;
   } catch (const std::exception& e) {

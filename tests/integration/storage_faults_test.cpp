@@ -5,7 +5,7 @@
 // touch no storage.)
 #include "integration/auth/auth_fixture.hpp"
 
-#include "content/content_service.hpp"
+#include "content/content_components.hpp"
 #include "content/schema.hpp"
 #include "support/pg_fault_proxy.hpp"
 
@@ -62,22 +62,10 @@ void drive_through_cuts(PgFaultProxy& proxy, const std::function<std::unique_ptr
 
 struct ContentUnit {
   ContentUnit(const std::string& url, const content::CallerAuthenticator& authenticator, std::size_t max_queued = 16)
-      : pool(url, 1,
-             [](pqxx::connection& c) {
-               content::PostStore::prepare(c);
-               content::TaskStore::prepare(c);
-             }),
-        posts(pool),
-        tasks(pool),
-        database_work(1, max_queued, "test-db"),
-        service(posts, tasks, authenticator, database_work),
-        server(&service),
+      : components(url, 1, max_queued, authenticator),
+        server(&components.service),
         stub(content::v1::ContentService::NewStub(server.channel())) {}
-  common::PgPool pool;
-  content::PostStore posts;
-  content::TaskStore tasks;
-  common::BoundedExecutor database_work;
-  content::ContentServiceImpl service;
+  content::ContentComponents components;
   test_support::GrpcTestServer server;
   std::unique_ptr<content::v1::ContentService::Stub> stub;
 };
@@ -88,11 +76,7 @@ class ContentStorageFaultsTest : public ::testing::Test {
       : database_("content_faults"),
         key_file_(test_support::write_signing_key(keys_.path())),
         issuer_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
-        direct_pool_(database_.url(), 1,
-                     [](pqxx::connection& c) {
-                       content::PostStore::prepare(c);
-                       content::TaskStore::prepare(c);
-                     }),
+        direct_pool_(database_.url(), 1, content::prepare_content_statements),
         direct_posts_(direct_pool_),
         direct_tasks_(direct_pool_),
         verifier_({common::jwt::KeySet::from_pem_files({key_file_}),
@@ -118,7 +102,7 @@ class ContentStorageFaultsTest : public ::testing::Test {
 
   std::unique_ptr<grpc::ClientContext> context() { return test_support::call_context(token_); }
 
-  std::int64_t new_post() { return direct_posts_.create(1, "target", "body").id; }
+  std::int64_t new_post() { return direct_posts_.create(1, {"target", "body"}).id; }
   std::int64_t new_task() { return direct_tasks_.create(1, {"target", "", "pending"}).id; }
 
   test_support::TestDatabase database_;
@@ -223,7 +207,7 @@ TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadI
   std::vector<std::thread> callers;
   for (auto& status : held) callers.emplace_back([&] { status = get(); });
   ASSERT_TRUE(test_support::wait_until(5000ms, [&] {
-    auto usage = unit.database_work.usage();
+    auto usage = unit.components.database_work.usage();
     return usage.busy == 1 && usage.queued == kQueue;
   }));
   // One more is refused at once, not queued behind the hang (its deadline is 10 s away).
@@ -235,7 +219,7 @@ TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadI
   proxy_.stall(false);
   for (auto& caller : callers) caller.join();
   for (const auto& status : held) EXPECT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(unit.database_work.usage().refused, 1u);
+  EXPECT_EQ(unit.components.database_work.usage().refused, 1u);
 }
 
 // ---- auth ----------------------------------------------------------------------------------

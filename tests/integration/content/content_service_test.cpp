@@ -2,7 +2,7 @@
 #include "auth/tokens/token_issuer.hpp"
 #include "common/grpc/grpc_errors.hpp"
 #include "common/access/revocation_set.hpp"
-#include "content/content_service.hpp"
+#include "content/content_components.hpp"
 #include "content/schema.hpp"
 #include "support/grpc_test_server.hpp"
 #include "support/test_support.hpp"
@@ -19,21 +19,13 @@ class ContentServiceTest : public ::testing::Test {
       : database_("content_it"),
         key_file_(test_support::write_signing_key(keys_.path())),
         issuer_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
-        pool_(database_.url(), 4,
-              [](pqxx::connection& c) {
-                content::PostStore::prepare(c);
-                content::TaskStore::prepare(c);
-              }),
-        posts_(pool_),
-        tasks_(pool_),
         verifier_({common::jwt::KeySet::from_pem_files({key_file_}),
                    {},
                    {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), "access"}},
                   &revoked_),
         authenticator_(verifier_),
-        database_work_(2, 64, "test-db"),
-        service_(posts_, tasks_, authenticator_, database_work_),
-        server_(&service_),
+        components_(database_.url(), 4, 64, authenticator_),
+        server_(&components_.service),
         stub_(content::v1::ContentService::NewStub(server_.channel())) {
     pqxx::connection c(database_.url());
     common::apply_migrations(c, "content", content::migrations());
@@ -107,14 +99,10 @@ class ContentServiceTest : public ::testing::Test {
   test_support::TempDir keys_;
   std::string key_file_;
   auth::TokenIssuer issuer_;
-  common::PgPool pool_;
-  content::PostStore posts_;
-  content::TaskStore tasks_;
   common::RevocationSet revoked_;
   common::TokenVerifier verifier_;
   content::CallerAuthenticator authenticator_;
-  common::BoundedExecutor database_work_;
-  content::ContentServiceImpl service_;
+  content::ContentComponents components_;
   test_support::GrpcTestServer server_;
   std::unique_ptr<content::v1::ContentService::Stub> stub_;
   auth::IssuedPair alice_;

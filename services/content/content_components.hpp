@@ -1,0 +1,34 @@
+#pragma once
+
+#include "common/core/bounded_executor.hpp"
+#include "common/pg/pg_pool.hpp"
+#include "content/content_service.hpp"
+
+#include <cstddef>
+#include <string>
+
+namespace content {
+
+// Prepares every statement of the content stores on a new pooled connection.
+void prepare_content_statements(pqxx::connection& connection);
+
+// The content service behind its gRPC face, wired once for the server and the tests: the pool,
+// the stores, and the database executor (one thread per pooled connection, so database work
+// never waits for the pool; at most `max_queued_calls` wait). Migrations must have run before.
+struct ContentComponents {
+  ContentComponents(const std::string& database_url, std::size_t pool_size, std::size_t max_queued_calls,
+                    const CallerAuthenticator& authenticator)
+      : pool(database_url, pool_size, prepare_content_statements),
+        posts(pool),
+        tasks(pool),
+        database_work(pool_size, max_queued_calls, "content-db"),
+        service(posts, tasks, authenticator, database_work) {}
+
+  common::PgPool pool;
+  PostStore posts;
+  TaskStore tasks;
+  common::BoundedExecutor database_work;
+  ContentServiceImpl service;
+};
+
+}  // namespace content
