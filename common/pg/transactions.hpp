@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include <type_traits>
+
 namespace common {
 
 // The three ways a store talks to PostgreSQL. Each takes a pooled connection for the length of
@@ -19,11 +21,13 @@ auto read(PgPool& pool, Work&& work) {
   });
 }
 
+using ReadSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
 // Several reads that must agree (a page and its count): one read-only snapshot.
 template <class Work>
 auto read_snapshot(PgPool& pool, Work&& work) {
   return pool.with_connection([&](pqxx::connection& c) {
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c);
+    ReadSnapshot tx(c);
     auto result = work(tx);
     tx.commit();
     return result;
@@ -35,8 +39,25 @@ template <class Work>
 auto write(PgPool& pool, Work&& work) {
   return pool.with_connection([&](pqxx::connection& c) {
     pqxx::work tx(c);
+    if constexpr (std::is_void_v<decltype(work(tx))>) {
+      work(tx);
+      tx.commit();
+    } else {
+      auto result = work(tx);
+      tx.commit();
+      return result;
+    }
+  });
+}
+
+// Writes that commit only when `work` returns a value: an empty std::optional rolls back what
+// `work` wrote (a verification that must not consume its token when it fails).
+template <class Work>
+auto write_if_found(PgPool& pool, Work&& work) {
+  return pool.with_connection([&](pqxx::connection& c) {
+    pqxx::work tx(c);
     auto result = work(tx);
-    tx.commit();
+    if (result) tx.commit();
     return result;
   });
 }

@@ -73,7 +73,7 @@ class OwnedStore final {
   // limit nullopt: every row.
   Page list(std::int64_t user_id, std::optional<std::int64_t> limit, std::int64_t offset) {
     // One snapshot for the page and its count, so they agree.
-    return common::read_snapshot(pool_, [&](auto& tx) {
+    return common::read_snapshot(pool_, [&](common::ReadSnapshot& tx) {
       Page page;
       for (const auto& row : common::exec(tx, Resource::statements().list, user_id, limit, offset)) {
         page.items.push_back(Resource::from_row(row));

@@ -2,6 +2,8 @@
 
 #include "auth/mail/mail_outbox.hpp"
 #include "common/core/text.hpp"
+#include "common/pg/statement.hpp"
+#include "common/pg/transactions.hpp"
 
 #include <openssl/evp.h>
 
@@ -28,24 +30,26 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+const common::Statement kInsert{"verification_insert",
+                                "INSERT INTO email_verifications (token_hash, user_id, email, expires_at) "
+                                "VALUES ($1, $2, $3, now() + make_interval(secs => $4))"};
+const common::Statement kConsume{"verification_consume",
+                                 "UPDATE email_verifications SET used_at = now() "
+                                 "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() "
+                                 "RETURNING user_id, email"};
+// The very address the token was mailed to: the stored display form, compared exactly.
+const common::Statement kMarkVerified{"users_mark_email_verified",
+                                      "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2"};
+
 }  // namespace
 
 void EmailVerifications::prepare(pqxx::connection& c) {
-  c.prepare("verification_insert",
-            "INSERT INTO email_verifications (token_hash, user_id, email, expires_at) "
-            "VALUES ($1, $2, $3, now() + make_interval(secs => $4))");
-  c.prepare("verification_consume",
-            "UPDATE email_verifications SET used_at = now() "
-            "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email");
-  c.prepare("users_mark_email_verified",
-            // The very address the token was mailed to: the stored display form, compared exactly.
-            "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2");
+  for (const auto* statement : {&kInsert, &kConsume, &kMarkVerified}) statement->prepare(c);
 }
 
 void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {
   std::string token = common::random_hex(32);
-  tx.exec_prepared("verification_insert", token_hash(token), user.id, user.email,
-                   static_cast<double>(settings_.token_ttl.count()));
+  common::exec(tx, kInsert, token_hash(token), user.id, user.email, static_cast<double>(settings_.token_ttl.count()));
   std::string body = "Hello " + greeting_name(user) + ",\n\nplease confirm your email address.\n\n";
   if (!settings_.link_template.empty()) {
     body += "Open this link:\n" + replace_all(settings_.link_template, "{token}", token) + "\n\nor send ";
@@ -59,14 +63,12 @@ void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {
 }
 
 std::optional<std::int64_t> EmailVerifications::consume(const std::string& token) {
-  return pool_.with_connection([&](pqxx::connection& c) -> std::optional<std::int64_t> {
-    pqxx::work tx(c);
-    auto consumed = tx.exec_prepared("verification_consume", token_hash(token));
+  return common::write_if_found(pool_, [&](pqxx::work& tx) -> std::optional<std::int64_t> {
+    auto consumed = common::exec(tx, kConsume, token_hash(token));
     if (consumed.empty()) return std::nullopt;
-    auto user_id = consumed[0][0].as<std::int64_t>();
-    auto updated = tx.exec_prepared("users_mark_email_verified", user_id, consumed[0][1].as<std::string>());
+    auto user_id = consumed[0]["user_id"].as<std::int64_t>();
+    auto updated = common::exec(tx, kMarkVerified, user_id, consumed[0]["email"].as<std::string>());
     if (updated.affected_rows() != 1) return std::nullopt;  // rolls back: the token stays unused
-    tx.commit();
     return user_id;
   });
 }

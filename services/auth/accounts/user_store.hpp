@@ -65,7 +65,6 @@ class UserStore final {
   bool deactivate(std::int64_t id);
 
  private:
-  std::optional<UserRecord> find(const char* statement, const std::string& key, const std::string& spelling);
   common::PgPool& pool_;
 };
 

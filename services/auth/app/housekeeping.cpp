@@ -4,12 +4,12 @@
 
 #include "common/core/log.hpp"
 #include "common/core/stoppable_sleep.hpp"
+#include "common/pg/transactions.hpp"
 
 namespace auth {
 
 std::int64_t purge_expired_rows(common::PgPool& pool) {
-  return pool.with_connection([](pqxx::connection& c) {
-    pqxx::work tx(c);
+  return common::write(pool, [](pqxx::work& tx) {
     std::int64_t deleted = 0;
     for (const char* statement : {
              "DELETE FROM revoked_tokens WHERE expires_at < now()",
@@ -24,7 +24,6 @@ std::int64_t purge_expired_rows(common::PgPool& pool) {
          }) {
       deleted += tx.exec(statement).affected_rows();
     }
-    tx.commit();
     return deleted;
   });
 }

@@ -3,6 +3,7 @@
 #include "auth/accounts/identity.hpp"
 #include "auth/accounts/registration_rules.hpp"
 #include "common/core/text.hpp"
+#include "common/pg/statement.hpp"
 
 namespace auth {
 namespace {
@@ -26,15 +27,18 @@ std::string describe(const DjangoUser& user) {
   return "id " + std::to_string(user.id) + " (" + (user.username.empty() ? user.email : user.username) + ")";
 }
 
+const common::Statement kImportUser{
+    "import_user",
+    "INSERT INTO users (id, username, email, name, password_hash, is_active, is_staff, "
+    "is_superuser, email_verified, date_joined, last_login, username_key, email_key) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(to_timestamp($10), now()), "
+    "to_timestamp($11), $12, $13) ON CONFLICT DO NOTHING"};
+
 }  // namespace
 
 ImportReport import_django_users(pqxx::connection& connection, const std::vector<DjangoUser>& users,
                                  bool emails_verified, bool dry_run) {
-  connection.prepare("import_user",
-                     "INSERT INTO users (id, username, email, name, password_hash, is_active, is_staff, "
-                     "is_superuser, email_verified, date_joined, last_login, username_key, email_key) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(to_timestamp($10), now()), "
-                     "to_timestamp($11), $12, $13) ON CONFLICT DO NOTHING");
+  kImportUser.prepare(connection);
   ImportReport report;
   pqxx::work tx(connection);
   for (const auto& user : users) {
@@ -67,7 +71,7 @@ ImportReport import_django_users(pqxx::connection& connection, const std::vector
       ++report.unusable_passwords;
     }
     std::string name = common::trim(common::trim(user.first_name) + " " + common::trim(user.last_name));
-    auto inserted = tx.exec_prepared("import_user", user.id, non_empty(username), non_empty(email), name, hash,
+    auto inserted = common::exec(tx, kImportUser, user.id, non_empty(username), non_empty(email), name, hash,
                                      user.is_active, user.is_staff, user.is_superuser,
                                      emails_verified && !email.empty(), epoch_seconds(user.date_joined),
                                      epoch_seconds(user.last_login), key_of(username, identity::username_key),

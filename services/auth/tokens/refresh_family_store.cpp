@@ -2,6 +2,8 @@
 
 #include "auth/tokens/successor_seal.hpp"
 #include "common/core/epoch.hpp"
+#include "common/pg/statement.hpp"
+#include "common/pg/transactions.hpp"
 
 namespace auth {
 namespace {
@@ -46,55 +48,56 @@ std::optional<IssuedPair> decode_pair(const std::string& text) {
   }
 }
 
+const common::Statement kFamilyInsert{
+    "family_insert",
+    "INSERT INTO token_families (family, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) "
+    "ON CONFLICT (family) DO NOTHING"};
+const common::Statement kRefreshInsert{
+    "refresh_insert",
+    "INSERT INTO refresh_tokens (jti, family, expires_at) VALUES ($1, $2, to_timestamp($3)) "
+    "ON CONFLICT (jti) DO NOTHING"};
+// Locks the token and its family: concurrent rotations and logouts of one family queue here.
+// clock_timestamp(), not now(): the wait for the lock must count towards the grace window.
+const common::Statement kRefreshLock{
+    "refresh_lock",
+    "SELECT r.family, r.used_at IS NOT NULL AS used, "
+    "EXTRACT(EPOCH FROM clock_timestamp() - r.used_at)::float8 AS used_seconds_ago, r.successor, "
+    "f.revoked_at IS NOT NULL AS family_revoked "
+    "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
+    "WHERE r.jti = $1 FOR UPDATE OF r, f"};
+const common::Statement kRefreshMarkUsed{
+    "refresh_mark_used", "UPDATE refresh_tokens SET used_at = clock_timestamp(), successor = $2 WHERE jti = $1"};
+const common::Statement kFamilyExtend{
+    "family_extend", "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($2)) WHERE family = $1"};
+constexpr const char* kRevocationColumns = "family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint AS expires_at";
+const common::Statement kFamilyRevoke{"family_revoke",
+                                      std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
+                                                  "WHERE family = $1 AND revoked_at IS NULL RETURNING ") +
+                                          kRevocationColumns};
+const common::Statement kFamilyRevokeUser{
+    "family_revoke_user",
+    std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
+                "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
+        kRevocationColumns};
+const common::Statement kRefreshUsable{"refresh_usable",
+                                       "SELECT r.used_at IS NULL AND f.revoked_at IS NULL AS usable "
+                                       "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
+                                       "WHERE r.jti = $1"};
+const common::Statement kFamilyIsRevoked{"family_is_revoked",
+                                         "SELECT 1 FROM token_families WHERE family = $1 AND revoked_at IS NOT NULL"};
+const common::Statement kFamilyLiveRevocations{
+    "family_live_revocations", std::string("SELECT ") + kRevocationColumns +
+                                   " FROM token_families WHERE revoked_at IS NOT NULL AND expires_at > now()"};
+
 void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id,
                    const IssuedToken& refresh) {
-  tx.exec_prepared("family_insert", family, user_id, epoch_seconds(refresh.expires_at));
-  tx.exec_prepared("refresh_insert", refresh.jti, family, epoch_seconds(refresh.expires_at));
+  common::exec(tx, kFamilyInsert, family, user_id, epoch_seconds(refresh.expires_at));
+  common::exec(tx, kRefreshInsert, refresh.jti, family, epoch_seconds(refresh.expires_at));
 }
-
-}  // namespace
-
-void RefreshFamilyStore::prepare(pqxx::connection& c) {
-  c.prepare("family_insert",
-            "INSERT INTO token_families (family, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) "
-            "ON CONFLICT (family) DO NOTHING");
-  c.prepare("refresh_insert",
-            "INSERT INTO refresh_tokens (jti, family, expires_at) VALUES ($1, $2, to_timestamp($3)) "
-            "ON CONFLICT (jti) DO NOTHING");
-  // Locks the token and its family: concurrent rotations and logouts of one family queue here.
-  // clock_timestamp(), not now(): the wait for the lock must count towards the grace window.
-  c.prepare("refresh_lock",
-            "SELECT r.family, r.used_at IS NOT NULL, "
-            "EXTRACT(EPOCH FROM clock_timestamp() - r.used_at)::float8, r.successor, "
-            "f.revoked_at IS NOT NULL "
-            "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
-            "WHERE r.jti = $1 FOR UPDATE OF r, f");
-  c.prepare("refresh_mark_used",
-            "UPDATE refresh_tokens SET used_at = clock_timestamp(), successor = $2 WHERE jti = $1");
-  c.prepare("family_extend",
-            "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($2)) WHERE family = $1");
-  c.prepare("family_revoke",
-            "UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
-            "WHERE family = $1 AND revoked_at IS NULL "
-            "RETURNING family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint");
-  c.prepare("family_revoke_user",
-            "UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
-            "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() "
-            "RETURNING family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint");
-  c.prepare("refresh_usable",
-            "SELECT r.used_at IS NULL AND f.revoked_at IS NULL "
-            "FROM refresh_tokens r JOIN token_families f ON f.family = r.family WHERE r.jti = $1");
-  c.prepare("family_is_revoked",
-            "SELECT 1 FROM token_families WHERE family = $1 AND revoked_at IS NOT NULL");
-  c.prepare("family_live_revocations",
-            "SELECT family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint FROM token_families "
-            "WHERE revoked_at IS NOT NULL AND expires_at > now()");
-}
-
-namespace {
 
 FamilyRevocation to_revocation(const pqxx::row& row) {
-  return {row[0].as<std::string>(), row[1].as<std::int64_t>(), from_epoch_seconds(row[2].as<std::int64_t>())};
+  return {row["family"].as<std::string>(), row["user_id"].as<std::int64_t>(),
+          from_epoch_seconds(row["expires_at"].as<std::int64_t>())};
 }
 
 std::vector<FamilyRevocation> to_revocations(const pqxx::result& result) {
@@ -106,21 +109,25 @@ std::vector<FamilyRevocation> to_revocations(const pqxx::result& result) {
 
 // The presented token's row, locked; created first for a token that has none (see family_of).
 pqxx::row lock_presented(pqxx::work& tx, const common::jwt::Claims& presented) {
-  auto rows = tx.exec_prepared("refresh_lock", presented.jti);
+  auto rows = common::exec(tx, kRefreshLock, presented.jti);
   if (!rows.empty()) return rows[0];
   IssuedToken token{"", presented.jti, presented.expires_at};
   insert_family(tx, family_of(presented), presented.user_id, token);
-  return tx.exec_prepared1("refresh_lock", presented.jti);
+  return common::exec1(tx, kRefreshLock, presented.jti);
 }
 
 }  // namespace
 
+void RefreshFamilyStore::prepare(pqxx::connection& c) {
+  for (const auto* statement : {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend,
+                                &kFamilyRevoke, &kFamilyRevokeUser, &kRefreshUsable, &kFamilyIsRevoked,
+                                &kFamilyLiveRevocations}) {
+    statement->prepare(c);
+  }
+}
+
 void RefreshFamilyStore::start(std::int64_t user_id, const IssuedPair& pair) {
-  pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    start(tx, user_id, pair);
-    tx.commit();
-  });
+  common::write(pool_, [&](pqxx::work& tx) { start(tx, user_id, pair); });
 }
 
 void RefreshFamilyStore::start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair) {
@@ -129,73 +136,61 @@ void RefreshFamilyStore::start(pqxx::work& tx, std::int64_t user_id, const Issue
 
 Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const std::string& token,
                                     const std::function<IssuedPair(const std::string&)>& issue) {
-  return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::work tx(c);
+  return common::write(pool_, [&](pqxx::work& tx) {
     auto row = lock_presented(tx, presented);
-    std::string family = row[0].as<std::string>();
-    bool used = row[1].as<bool>();
-    bool family_revoked = row[4].as<bool>();
-    if (family_revoked) return Rotation{RotationOutcome::kFamilyRevoked, {}, std::nullopt};
+    std::string family = row["family"].as<std::string>();
+    if (row["family_revoked"].as<bool>()) return Rotation{RotationOutcome::kFamilyRevoked, {}, std::nullopt};
 
-    if (!used) {
+    if (!row["used"].as<bool>()) {
       IssuedPair pair = issue(family);
       pqxx::binarystring sealed(seal_successor(token, encode_pair(pair)));
-      tx.exec_prepared("refresh_mark_used", presented.jti, sealed);
-      tx.exec_prepared("refresh_insert", pair.refresh.jti, family, epoch_seconds(pair.refresh.expires_at));
-      tx.exec_prepared("family_extend", family, epoch_seconds(pair.refresh.expires_at));
-      tx.commit();
+      common::exec(tx, kRefreshMarkUsed, presented.jti, sealed);
+      common::exec(tx, kRefreshInsert, pair.refresh.jti, family, epoch_seconds(pair.refresh.expires_at));
+      common::exec(tx, kFamilyExtend, family, epoch_seconds(pair.refresh.expires_at));
       return Rotation{RotationOutcome::kRotated, std::move(pair), std::nullopt};
     }
 
-    double used_seconds_ago = row[2].as<double>();
-    if (used_seconds_ago <= static_cast<double>(reuse_grace_.count()) && !row[3].is_null()) {
-      pqxx::binarystring sealed(row[3]);
+    double used_seconds_ago = row["used_seconds_ago"].as<double>();
+    if (used_seconds_ago <= static_cast<double>(reuse_grace_.count()) && !row["successor"].is_null()) {
+      pqxx::binarystring sealed(row["successor"]);
       if (auto plain = open_successor(token, sealed.str())) {
         if (auto pair = decode_pair(*plain)) return Rotation{RotationOutcome::kReplayed, std::move(*pair), std::nullopt};
       }
     }
     // Reuse of a rotated token: someone holds a copy. Revoke every token of the family.
-    auto revoked = tx.exec_prepared1("family_revoke", family, reason_name(RevocationReason::kReuse));
-    tx.commit();
+    auto revoked = common::exec1(tx, kFamilyRevoke, family, reason_name(RevocationReason::kReuse));
     return Rotation{RotationOutcome::kReuseDetected, {}, to_revocation(revoked)};
   });
 }
 
 std::optional<FamilyRevocation> RefreshFamilyStore::revoke(const common::jwt::Claims& presented,
                                                            RevocationReason reason) {
-  return pool_.with_connection([&](pqxx::connection& c) -> std::optional<FamilyRevocation> {
-    pqxx::work tx(c);
+  return common::write(pool_, [&](pqxx::work& tx) -> std::optional<FamilyRevocation> {
     auto row = lock_presented(tx, presented);
-    auto revoked = tx.exec_prepared("family_revoke", row[0].as<std::string>(), reason_name(reason));
-    tx.commit();
+    auto revoked = common::exec(tx, kFamilyRevoke, row["family"].as<std::string>(), reason_name(reason));
     if (revoked.empty()) return std::nullopt;
     return to_revocation(revoked[0]);
   });
 }
 
 std::vector<FamilyRevocation> RefreshFamilyStore::revoke_all(std::int64_t user_id, RevocationReason reason) {
-  return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    auto result = tx.exec_prepared("family_revoke_user", user_id, reason_name(reason));
-    tx.commit();
-    return to_revocations(result);
+  return common::write(pool_, [&](pqxx::work& tx) {
+    return to_revocations(common::exec(tx, kFamilyRevokeUser, user_id, reason_name(reason)));
   });
 }
 
 bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {
-  return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    auto result = tx.exec_prepared("refresh_usable", refresh.jti);
+  return common::read_snapshot(pool_, [&](common::ReadSnapshot& tx) {
+    auto result = common::exec(tx, kRefreshUsable, refresh.jti);
     // No row: a token from before families existed; its first rotation records it.
-    if (result.empty()) return refresh.family.empty() || tx.exec_prepared("family_is_revoked", refresh.family).empty();
-    return result[0][0].as<bool>();
+    if (result.empty()) return refresh.family.empty() || common::exec(tx, kFamilyIsRevoked, refresh.family).empty();
+    return result[0]["usable"].as<bool>();
   });
 }
 
 std::vector<FamilyRevocation> RefreshFamilyStore::live_revocations() {
-  return pool_.with_connection([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);  // one statement: no BEGIN/COMMIT round trips
-    return to_revocations(tx.exec_prepared("family_live_revocations"));
+  return common::read(pool_, [&](pqxx::nontransaction& tx) {
+    return to_revocations(common::exec(tx, kFamilyLiveRevocations));
   });
 }
 
