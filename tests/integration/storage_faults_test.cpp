@@ -224,21 +224,17 @@ TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadI
 
 // ---- auth ----------------------------------------------------------------------------------
 
+// The real wiring on a pool of one connection through the fault proxy.
 struct AuthUnit {
-  AuthUnit(const std::string& url, common::RedisClient& redis, const auth::PasswordHasher& hasher,
-           const auth::TokenIssuer& tokens, auth::Throttles& throttles, std::size_t max_storage_calls = 0)
-      : pool(url, 1, auth::prepare_auth_statements),
-        users(pool),
-        families(pool, std::chrono::seconds(10)),
-        revocations(pool, redis),
-        verifications(pool, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
-        under_test({users, families, revocations, verifications, nullptr, hasher, tokens, throttles, {},
-                    max_storage_calls}) {}
-  common::PgPool pool;
-  auth::UserStore users;
-  auth::RefreshFamilyStore families;
-  auth::RevocationStore revocations;
-  auth::EmailVerifications verifications;
+  AuthUnit(auth::AuthConfig config, const std::string& throttle_scope, std::size_t max_storage_calls = 0)
+      : components(with_pool_of_one(std::move(config), max_storage_calls), throttle_scope),
+        under_test(components.parts()) {}
+  static auth::AuthConfig with_pool_of_one(auth::AuthConfig config, std::size_t max_storage_calls) {
+    config.database_pool_size = 1;
+    config.max_storage_calls = max_storage_calls;
+    return config;
+  }
+  auth::AuthComponents components;
   auth_test::ServiceUnderTest under_test;
 };
 
@@ -251,9 +247,15 @@ class AuthStorageFaultsTest : public auth_test::AuthServiceTest {
     access_ = registered.tokens().access();
   }
 
+  auth::AuthConfig proxied_config() {
+    auto config = auth_test::test_config(database_, key_file_);
+    config.database_url = proxy_.redirect(database_.url());
+    return config;
+  }
+
   void drive(const FaultCase<AuthUnit>& fault_case) {
     std::function<std::unique_ptr<AuthUnit>()> make = [this] {
-      return std::make_unique<AuthUnit>(proxy_.redirect(database_.url()), redis_, hasher_, tokens_, throttles_);
+      return std::make_unique<AuthUnit>(proxied_config(), database_.name() + "-");
     };
     drive_through_cuts(proxy_, make, fault_case);
   }
@@ -320,7 +322,7 @@ TEST_F(AuthStorageFaultsTest, EveryTokenStatementThroughADroppedConnectionIsUnav
 }
 
 TEST_F(AuthStorageFaultsTest, AHangingDatabaseHoldsAtMostTheStorageCallBoundAndKeysStillAnswer) {
-  AuthUnit unit(proxy_.redirect(database_.url()), redis_, hasher_, tokens_, throttles_, 1);
+  AuthUnit unit(proxied_config(), database_.name() + "-", 1);
   auto get_me = [&] {
     auth::v1::GetMeResponse reply;
     return unit.under_test.stub->GetMe(call_context(access_).get(), auth::v1::GetMeRequest(), &reply);

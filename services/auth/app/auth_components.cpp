@@ -17,7 +17,7 @@ TokenIssuer make_token_issuer(const AuthConfig& config) {
                      std::move(also_trusted));
 }
 
-AuthComponents::AuthComponents(const AuthConfig& config)
+AuthComponents::AuthComponents(const AuthConfig& config, const std::string& throttle_scope)
     : pool(config.database_url, config.database_pool_size, prepare_auth_statements),
       redis(common::RedisOptions::from_url(config.redis_url)),
       users(pool),
@@ -28,9 +28,9 @@ AuthComponents::AuthComponents(const AuthConfig& config)
       outbox(pool, *mailer),
       hasher(config.argon2),
       tokens(make_token_issuer(config)),
-      throttles{{redis, "login-account", config.login_per_account},
-                {redis, "login-client", config.login_per_client},
-                {redis, "register-client", config.register_per_client}},
+      throttles{{redis, throttle_scope + "login-account", config.login_per_account},
+                {redis, throttle_scope + "login-client", config.login_per_client},
+                {redis, throttle_scope + "register-client", config.register_per_client}},
       policy(config.accounts),
       max_storage_calls(config.max_storage_calls) {}
 

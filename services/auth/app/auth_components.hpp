@@ -18,7 +18,9 @@ void prepare_auth_statements(pqxx::connection& connection);
 // Every part of the auth service, wired from its configuration: one place for the server, the
 // admin commands and the tests. Migrations must have run before.
 struct AuthComponents {
-  explicit AuthComponents(const AuthConfig& config);
+  // `throttle_scope` prefixes the rate limiters' Redis keys: tests that share one Redis keep
+  // their counts apart with it.
+  explicit AuthComponents(const AuthConfig& config, const std::string& throttle_scope = "");
 
   common::PgPool pool;
   common::RedisClient redis;

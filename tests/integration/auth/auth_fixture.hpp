@@ -29,30 +29,43 @@ struct ServiceUnderTest {
   std::unique_ptr<auth::v1::AuthService::Stub> stub;
 };
 
+// The service's configuration for a test: its own database, the test Redis, cheap password
+// hashing, limits no test reaches unless it means to (those build their own throttles).
+inline auth::AuthConfig test_config(const test_support::TestDatabase& database, const std::string& key_file) {
+  auth::AuthConfig config;
+  config.database_url = database.url();
+  config.database_pool_size = 4;
+  config.redis_url = test_support::required_env("TEST_REDIS_URL");
+  config.private_key_file = key_file;
+  config.refresh_reuse_grace = std::chrono::seconds(10);
+  config.email_verification = {std::chrono::hours(1), "https://app.example/verify?token={token}"};
+  config.argon2 = {1024, 1, 1};
+  config.login_per_account = config.login_per_client = config.register_per_client = {1000, std::chrono::seconds(60)};
+  return config;
+}
+
+// Migrations first: the components expect the schema.
+inline const test_support::TestDatabase& migrated(const test_support::TestDatabase& database) {
+  pqxx::connection c(database.url());
+  auth::migrate(c);
+  return database;
+}
+
 class AuthServiceTest : public ::testing::Test {
  protected:
   AuthServiceTest()
       : database_("auth_it"),
         key_file_(test_support::write_signing_key(keys_.path())),
-        pool_(database_.url(), 4, auth::prepare_auth_statements),
-        redis_(common::RedisOptions::from_url(test_support::required_env("TEST_REDIS_URL"))),
-        users_(pool_),
-        families_(pool_, std::chrono::seconds(10)),
-        revocations_(pool_, redis_),
-        verifications_(pool_, {std::chrono::hours(1), "https://app.example/verify?token={token}"}),
-        hasher_({1024, 1, 1}),
-        tokens_(common::jwt::SigningKey::from_pem_file(key_file_), {}),
-        throttles_{{redis_, "login-account-" + database_.name(), {1000, std::chrono::seconds(60)}},
-                   {redis_, "login-client-" + database_.name(), {1000, std::chrono::seconds(60)}},
-                   {redis_, "register-client-" + database_.name(), {1000, std::chrono::seconds(60)}}} {
-    pqxx::connection c(database_.url());
-    auth::migrate(c);
+        components_(test_config(migrated(database_), key_file_), database_.name() + "-") {
     main_ = std::make_unique<ServiceUnderTest>(parts());
     stub_ = main_->stub.get();
   }
 
+  // The real wiring (AuthComponents::parts) under another account policy.
   auth::AuthParts parts(auth::AccountPolicy policy = {}) {
-    return {users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, throttles_, policy};
+    auto parts = components_.parts();
+    parts.policy = policy;
+    return parts;
   }
 
   grpc::Status register_user(const std::string& username, const std::string& email,
@@ -129,15 +142,16 @@ class AuthServiceTest : public ::testing::Test {
   test_support::TestDatabase database_;
   test_support::TempDir keys_;
   std::string key_file_;
-  common::PgPool pool_;
-  common::RedisClient redis_;
-  auth::UserStore users_;
-  auth::RefreshFamilyStore families_;
-  auth::RevocationStore revocations_;
-  auth::EmailVerifications verifications_;
-  auth::PasswordHasher hasher_;
-  auth::TokenIssuer tokens_;
-  auth::Throttles throttles_;
+  auth::AuthComponents components_;
+  common::PgPool& pool_ = components_.pool;
+  common::RedisClient& redis_ = components_.redis;
+  auth::UserStore& users_ = components_.users;
+  auth::RefreshFamilyStore& families_ = components_.families;
+  auth::RevocationStore& revocations_ = components_.revocations;
+  auth::EmailVerifications& verifications_ = components_.verifications;
+  auth::PasswordHasher& hasher_ = components_.hasher;
+  auth::TokenIssuer& tokens_ = components_.tokens;
+  auth::Throttles& throttles_ = components_.throttles;
   std::unique_ptr<ServiceUnderTest> main_;
   auth::v1::AuthService::Stub* stub_ = nullptr;
 };
