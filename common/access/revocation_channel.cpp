@@ -2,8 +2,8 @@
 
 #include "common/core/epoch.hpp"
 #include "common/core/log.hpp"
+#include "common/redis/redis_connection.hpp"
 
-#include <hiredis/hiredis.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -95,17 +95,7 @@ bool is_member(std::string_view member) {
          member.size() > kTokenPrefix.size();
 }
 
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
-}
-
-struct ContextDeleter {
-  void operator()(redisContext* context) const { redisFree(context); }
-};
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+using redis::ReplyPtr;
 
 std::string_view text_of(const redisReply* reply) {
   if (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_STATUS) return {};
@@ -193,17 +183,8 @@ std::optional<std::pair<std::string_view, std::int64_t>> parse_revocation_messag
 // timeout) set it up; afterwards the listener polls the socket and feeds hiredis's reader.
 class RevocationListener::Subscription final {
  public:
-  explicit Subscription(const RedisOptions& options) {
-    const timeval timeout = to_timeval(options.timeout);
-    context_.reset(redisConnectWithTimeout(options.host.c_str(), options.port, timeout));
-    if (!context_ || context_->err) {
-      throw RedisError("redis connect failed: " + std::string(context_ ? context_->errstr : "out of memory"));
-    }
-    redisSetTimeout(context_.get(), timeout);
-    redisEnableKeepAlive(context_.get());
-    if (!options.password.empty()) command({"AUTH", options.password});
-    if (options.db != 0) command({"SELECT", std::to_string(options.db)});
-    auto confirmation = command({"SUBSCRIBE", std::string(kRevocationsChannel)});
+  explicit Subscription(const RedisOptions& options) : context_(redis::connect(options)) {
+    auto confirmation = redis::command(context_.get(), {"SUBSCRIBE", std::string(kRevocationsChannel)});
     if (confirmation->type != REDIS_REPLY_ARRAY || confirmation->elements < 1 ||
         text_of(confirmation->element[0]) != "subscribe") {
       throw RedisError("unexpected SUBSCRIBE reply");
@@ -233,25 +214,9 @@ class RevocationListener::Subscription final {
   }
 
  private:
-  ReplyPtr command(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    ReplyPtr reply(static_cast<redisReply*>(
-        redisCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
-    if (!reply) throw failure("redis " + args[0] + " failed");
-    if (reply->type == REDIS_REPLY_ERROR) {
-      throw RedisError("redis " + args[0] + " failed: " + std::string(reply->str, reply->len));
-    }
-    return reply;
-  }
-
   RedisError failure(const std::string& what) const { return RedisError(what + ": " + context_->errstr); }
 
-  std::unique_ptr<redisContext, ContextDeleter> context_;
+  redis::ContextPtr context_;
 };
 
 RevocationListener::RevocationListener(RedisOptions options, RevocationSet& set,

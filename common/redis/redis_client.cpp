@@ -1,6 +1,6 @@
 #include "common/redis/redis_client.hpp"
 
-#include <hiredis/hiredis.h>
+#include "common/redis/redis_connection.hpp"
 
 #include <charconv>
 
@@ -34,10 +34,6 @@ RedisReply convert(const redisReply* reply) {
       break;
   }
   return out;
-}
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
 }  // namespace
@@ -74,77 +70,30 @@ RedisOptions RedisOptions::from_url(std::string_view url) {
 
 RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {}
 
-RedisClient::~RedisClient() {
-  std::lock_guard lock(mutex_);
-  drop_locked();
-}
-
-void RedisClient::drop_locked() {
-  if (context_ != nullptr) redisFree(context_);
-  context_ = nullptr;
-}
+RedisClient::~RedisClient() = default;
 
 void RedisClient::connect_locked() {
-  if (context_ != nullptr) return;
+  if (context_) return;
   if (std::chrono::steady_clock::now() < retry_after_) throw RedisError("redis unavailable (backing off)");
   retry_after_ = std::chrono::steady_clock::now() + kReconnectBackoff;
-  timeval tv = to_timeval(options_.timeout);
-  context_ = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
-  if (context_ == nullptr || context_->err) {
-    std::string reason = context_ ? context_->errstr : "out of memory";
-    drop_locked();
-    throw RedisError("redis connect failed: " + reason);
-  }
-  redisSetTimeout(context_, tv);
-  auto setup = [&](std::vector<std::string> args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    bool ok = reply != nullptr && reply->type != REDIS_REPLY_ERROR;
-    if (reply) freeReplyObject(reply);
-    if (!ok) {
-      drop_locked();
-      throw RedisError("redis " + args[0] + " failed");
-    }
-  };
-  if (!options_.password.empty()) setup({"AUTH", options_.password});
-  if (options_.db != 0) setup({"SELECT", std::to_string(options_.db)});
+  context_ = redis::connect(options_);
   retry_after_ = {};
 }
 
 RedisReply RedisClient::command(const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
   std::lock_guard lock(mutex_);
   // One retry on a fresh connection: a server restart breaks the old one.
   for (int attempt = 0; attempt < 2; ++attempt) {
     connect_locked();
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (reply == nullptr) {
+    auto reply = redis::send(context_.get(), args);
+    if (!reply) {
       std::string reason = context_->errstr;
-      drop_locked();
+      context_.reset();
       if (attempt == 1) throw RedisError("redis command failed: " + reason);
       retry_after_ = {};
       continue;
     }
-    try {
-      RedisReply out = convert(reply);
-      freeReplyObject(reply);
-      return out;
-    } catch (...) {
-      freeReplyObject(reply);
-      throw;
-    }
+    return convert(reply.get());
   }
   throw RedisError("redis command failed");
 }

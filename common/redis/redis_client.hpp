@@ -3,6 +3,7 @@
 #include "common/core/outage.hpp"
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,12 @@
 #include <vector>
 
 struct redisContext;
+
+namespace common::redis {
+struct ContextDeleter {
+  void operator()(redisContext* context) const;  // redisFree
+};
+}  // namespace common::redis
 
 namespace common {
 
@@ -55,11 +62,10 @@ class RedisClient final {
 
  private:
   void connect_locked();
-  void drop_locked();
 
   RedisOptions options_;
   std::mutex mutex_;
-  redisContext* context_ = nullptr;
+  std::unique_ptr<redisContext, redis::ContextDeleter> context_;
   std::chrono::steady_clock::time_point retry_after_{};
 };
 
