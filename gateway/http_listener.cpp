@@ -160,7 +160,11 @@ void HttpListener::serve() {
 }
 
 void HttpListener::stop() {
-  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(reaper_mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  reaper_wake_.notify_all();
   // No new connections from now on; the descriptor is closed once no worker can use it.
   if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
   std::uint64_t one = 1;
@@ -206,8 +210,9 @@ void HttpListener::run_reaper() {
         ::shutdown(fd, SHUT_RDWR);
       }
     }
-    // Woken early by stop() through the eventfd would need a second wait; the interval is short.
-    std::this_thread::sleep_for(kReaperInterval);
+    // stop() wakes it, so stopping never waits for the interval.
+    std::unique_lock lock(reaper_mutex_);
+    reaper_wake_.wait_for(lock, kReaperInterval, [this] { return stopping_.load(); });
   }
 }
 
