@@ -80,6 +80,11 @@ TEST_F(HttpServerTest, UnknownPathsAre404AndOtherMethods405WithAllow) {
   EXPECT_EQ(options.body, json::object());
   EXPECT_EQ(options.header("Allow"), "GET, POST, OPTIONS");
   EXPECT_EQ(content_.create_post.calls() + content_.list_posts.calls() + content_.get_post.calls(), 0u);
+
+  // A method no route has at all is refused by the HTTP layer, in the same JSON shape.
+  auto trace = send("TRACE", "/api/posts/");
+  EXPECT_EQ(trace.status, 400);
+  EXPECT_EQ(trace.body, json({{"detail", "Bad request."}}));
 }
 
 TEST_F(HttpServerTest, BadBodiesGetDrfErrorsAndReachNoService) {
