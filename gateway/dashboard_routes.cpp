@@ -6,12 +6,8 @@ namespace gateway {
 namespace {
 
 void dashboard(RequestContext& ctx, Upstreams& upstreams, const content::v1::GetDashboardRequest& request) {
-  content::v1::GetDashboardResponse reply;
-  if (!forward(ctx, upstreams,
-               [&](grpc::ClientContext* c) { return upstreams.content().GetDashboard(c, request, &reply); })) {
-    return;
-  }
-  send_json(ctx.response, 200, {{"response", reply.response()}});
+  auto reply = call(ctx, upstreams, upstreams.content(), &content::v1::ContentService::Stub::GetDashboard, request);
+  if (reply) send_json(ctx.response, 200, {{"response", reply->response()}});
 }
 
 }  // namespace

@@ -5,10 +5,14 @@
 #include "gateway/router.hpp"
 #include "gateway/upstreams.hpp"
 
-#include <optional>
-#include <string>
+#include <google/protobuf/message.h>
 
-// The few steps every forwarding handler repeats: read fields, call upstream, map failure.
+#include <optional>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+// The few steps every forwarding handler takes: read fields, call upstream, map failure.
 namespace gateway {
 
 // Collects field type errors while a handler reads its string fields.
@@ -19,15 +23,35 @@ struct FieldReader {
   std::optional<std::string> get(const std::string& name) { return string_field(body, name, errors); }
 };
 
-// Calls `call(grpc::ClientContext*)` with the request's deadline and metadata; on failure
-// writes the mapped error and returns false.
-template <class Call>
-bool forward(RequestContext& ctx, const Upstreams& upstreams, Call&& call) {
+// Copies the body's string fields `names` into the same-named fields of `message` (an absent
+// field stays unset); false when a 400 with the field errors was written.
+bool copy_fields(RequestContext& ctx, const std::vector<std::string>& names, google::protobuf::Message& message);
+
+// A unary RPC of a generated stub, e.g. &content::v1::ContentService::Stub::GetPost.
+template <class Stub, class Request, class Response>
+using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+// Calls `rpc` on `stub` with the request's deadline and metadata; on failure writes the mapped
+// error and returns nullopt.
+template <class Stub, class Request, class Response>
+std::optional<Response> call(RequestContext& ctx, const Upstreams& upstreams, Stub& stub,
+                             Rpc<Stub, Request, Response> rpc, const Request& request) {
   auto context = upstreams.call_context(ctx.request_id, ctx.access_token, ctx.client_ip);
-  grpc::Status status = call(context.get());
-  if (status.ok()) return true;
+  Response reply;
+  grpc::Status status = (stub.*rpc)(context.get(), request, &reply);
+  if (status.ok()) return reply;
   send_upstream_error(ctx.response, status);
-  return false;
+  return std::nullopt;
 }
+
+// The request type of an Rpc: RequestOf<decltype(&Stub::GetPost)> is GetPostRequest.
+template <class>
+struct RpcTypes;
+template <class Stub, class Request, class Response>
+struct RpcTypes<Rpc<Stub, Request, Response>> {
+  using RequestType = Request;
+};
+template <class RpcPointer>
+using RequestOf = typename RpcTypes<std::remove_cv_t<RpcPointer>>::RequestType;
 
 }  // namespace gateway

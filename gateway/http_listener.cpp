@@ -1,5 +1,7 @@
 #include "gateway/http_listener.hpp"
 
+#include "gateway/http_connection.hpp"
+
 #include "common/core/log.hpp"
 
 #include <arpa/inet.h>
@@ -7,7 +9,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -21,13 +22,9 @@
 namespace gateway::http {
 namespace {
 
-constexpr std::size_t kReadPerTurn = 256 * 1024;          // then other connections get a turn
-constexpr std::size_t kSmallConnectionBytes = 64 * 1024;  // never refused for the shared budget
 constexpr std::size_t kAcceptsPerTurn = 128;
 constexpr std::size_t kFdsBesideConnections = 256;        // gRPC, logs, metrics, the listener
-constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr auto kReaperInterval = std::chrono::milliseconds(200);
-constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string numeric_host(const sockaddr_storage& address, socklen_t length, int& port) {
   char host[NI_MAXHOST] = {};
@@ -41,43 +38,11 @@ std::string numeric_host(const sockaddr_storage& address, socklen_t length, int&
   return host;
 }
 
-// Adds (EPOLL_CTL_ADD) or re-arms (EPOLL_CTL_MOD) `fd` for `events`; `tag` comes back with them.
-bool epoll_arm(int epoll_fd, int operation, int fd, std::uint32_t events, void* tag) {
-  epoll_event event{};
-  event.events = events;
-  event.data.ptr = tag;
-  return ::epoll_ctl(epoll_fd, operation, fd, &event) == 0;
-}
-
 std::runtime_error system_error(const std::string& what) {
   return std::runtime_error(what + ": " + std::strerror(errno));
 }
 
 }  // namespace
-
-struct HttpListener::Connection {
-  enum class Phase { kReading, kWriting, kLingering };
-
-  Connection(int socket, Peer from, FramingLimits limits) : fd(socket), peer(std::move(from)), framer(limits) {}
-
-  const int fd;
-  const Peer peer;
-  // Held by the worker handling the connection; the reaper only ever try_locks it.
-  std::mutex mutex;
-  std::string in;   // received, not yet framed
-  std::string out;  // answers not yet sent
-  std::size_t out_sent = 0;
-  RequestFramer framer;
-  Phase phase = Phase::kReading;
-  Clock::time_point last_activity = Clock::now();
-  Clock::time_point request_started;
-  Clock::time_point phase_started;
-  Clock::time_point deadline = Clock::time_point::max();
-  std::size_t served = 0;
-  std::size_t accounted = 0;  // bytes counted in the listener's buffer budget
-  bool close_after_write = false;
-  bool peer_closed = false;
-};
 
 HttpListener::HttpListener(ListenerOptions options, RequestProcessor processor, RefusalWriter refusal)
     : options_(std::move(options)), processor_(std::move(processor)), refusal_(std::move(refusal)) {}
@@ -160,7 +125,11 @@ void HttpListener::serve() {
 }
 
 void HttpListener::stop() {
-  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(reaper_mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  reaper_wake_.notify_all();
   // No new connections from now on; the descriptor is closed once no worker can use it.
   if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
   std::uint64_t one = 1;
@@ -206,8 +175,9 @@ void HttpListener::run_reaper() {
         ::shutdown(fd, SHUT_RDWR);
       }
     }
-    // Woken early by stop() through the eventfd would need a second wait; the interval is short.
-    std::this_thread::sleep_for(kReaperInterval);
+    // stop() wakes it, so stopping never waits for the interval.
+    std::unique_lock lock(reaper_mutex_);
+    reaper_wake_.wait_for(lock, kReaperInterval, [this] { return stopping_.load(); });
   }
 }
 
@@ -274,196 +244,6 @@ bool HttpListener::shed_idle_connection() {
   oldest->deadline = Clock::time_point::max();
   ::shutdown(oldest->fd, SHUT_RDWR);
   return true;
-}
-
-void HttpListener::handle(Connection& connection) {
-  {
-    std::lock_guard lock(connection.mutex);
-    bool keep = false;
-    switch (connection.phase) {
-      case Connection::Phase::kReading:
-        keep = read_and_serve(connection);
-        break;
-      case Connection::Phase::kWriting:
-        keep = flush(connection);
-        if (keep && connection.phase == Connection::Phase::kReading) {
-          keep = connection.close_after_write ? finish_or_linger(connection) : serve_buffered(connection);
-        }
-        break;
-      case Connection::Phase::kLingering: {
-        // Read and drop what the client still sends, so closing does not reset the connection
-        // before it has read our last answer; the reaper ends this after kLingerTime.
-        char sink[16384];
-        keep = true;
-        for (int i = 0; i < 16 && keep; ++i) {
-          ssize_t n = ::recv(connection.fd, sink, sizeof sink, 0);
-          if (n > 0) continue;
-          if (n < 0 && errno == EINTR) continue;
-          keep = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-          break;
-        }
-        break;
-      }
-    }
-    if (keep) {
-      rearm(connection);
-      return;
-    }
-  }
-  close_connection(connection);
-}
-
-bool HttpListener::read_and_serve(Connection& connection) {
-  thread_local std::vector<char> buffer(64 * 1024);
-  std::size_t limit = connection.in.size() + kReadPerTurn;
-  while (connection.in.size() < limit) {
-    ssize_t n = ::recv(connection.fd, buffer.data(), buffer.size(), 0);
-    if (n > 0) {
-      connection.in.append(buffer.data(), static_cast<std::size_t>(n));
-      if (static_cast<std::size_t>(n) < buffer.size()) break;
-      continue;
-    }
-    if (n == 0) {
-      connection.peer_closed = true;
-      break;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    return false;  // reset by the peer
-  }
-  return serve_buffered(connection);
-}
-
-bool HttpListener::serve_buffered(Connection& connection) {
-  const bool peer_closed = connection.peer_closed;
-  while (true) {
-    bool was_started = connection.framer.started();
-    std::size_t used = connection.framer.feed(connection.in);
-    connection.in.erase(0, used);
-    if (!was_started && connection.framer.started()) connection.request_started = Clock::now();
-    account(connection);
-    switch (connection.framer.state()) {
-      case RequestFramer::State::kRejected:
-        return refuse(connection, connection.framer.rejection().status, connection.framer.rejection().detail);
-      case RequestFramer::State::kIncomplete:
-        if (peer_closed) return false;  // half a request, and nothing more can come
-        if (buffered_bytes_ > options_.max_buffered_bytes && connection.accounted > kSmallConnectionBytes) {
-          return refuse(connection, 503, "The server is busy; try again later.");
-        }
-        if (connection.framer.awaiting_continue()) {
-          connection.out += kContinue;
-          connection.framer.continue_sent();
-          return flush(connection);
-        }
-        return true;
-      case RequestFramer::State::kComplete: {
-        FramedRequest request = connection.framer.take();
-        account(connection);
-        ++connection.served;
-        bool close = !request.keep_alive || peer_closed || stopping_ ||
-                     connection.served >= options_.keep_alive_max_requests;
-        processor_(request, connection.peer, close, connection.out);
-        connection.last_activity = Clock::now();
-        if (close) {
-          connection.close_after_write = true;
-          connection.in.clear();
-          account(connection);
-        }
-        if (!flush(connection)) return false;
-        if (connection.phase == Connection::Phase::kWriting) return true;  // the rest waits its turn
-        if (connection.close_after_write) return finish_or_linger(connection);
-        if (connection.in.capacity() > kReadPerTurn && connection.in.empty()) connection.in.shrink_to_fit();
-        break;  // a pipelined request may follow in `in`
-      }
-    }
-  }
-}
-
-bool HttpListener::refuse(Connection& connection, int status, const std::string& detail) {
-  connection.out += refusal_(status, detail);
-  connection.close_after_write = true;
-  connection.in.clear();
-  connection.framer = RequestFramer(options_.framing);
-  account(connection);
-  if (!flush(connection)) return false;
-  if (connection.phase == Connection::Phase::kWriting) return true;
-  return finish_or_linger(connection);
-}
-
-bool HttpListener::flush(Connection& connection) {
-  while (connection.out_sent < connection.out.size()) {
-    ssize_t n = ::send(connection.fd, connection.out.data() + connection.out_sent,
-                       connection.out.size() - connection.out_sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      connection.out_sent += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (connection.phase != Connection::Phase::kWriting) {
-        connection.phase = Connection::Phase::kWriting;
-        connection.phase_started = Clock::now();
-      }
-      return true;
-    }
-    return false;
-  }
-  connection.out.clear();
-  connection.out_sent = 0;
-  if (connection.out.capacity() > kReadPerTurn) connection.out.shrink_to_fit();
-  if (connection.phase == Connection::Phase::kWriting) connection.phase = Connection::Phase::kReading;
-  return true;
-}
-
-bool HttpListener::finish_or_linger(Connection& connection) {
-  if (connection.peer_closed) return false;
-  ::shutdown(connection.fd, SHUT_WR);
-  connection.phase = Connection::Phase::kLingering;
-  connection.phase_started = Clock::now();
-  return true;
-}
-
-void HttpListener::account(Connection& connection) {
-  std::size_t now = connection.in.size() + connection.framer.body_bytes();
-  if (now >= connection.accounted) {
-    buffered_bytes_ += now - connection.accounted;
-  } else {
-    buffered_bytes_ -= connection.accounted - now;
-  }
-  connection.accounted = now;
-}
-
-// Called with connection.mutex held: sets the deadline of the phase the connection is in.
-void HttpListener::rearm(Connection& connection) {
-  using Phase = Connection::Phase;
-  switch (connection.phase) {
-    case Phase::kReading:
-      if (!connection.framer.started()) {
-        connection.deadline = connection.last_activity + options_.idle_timeout;
-      } else if (!connection.framer.head_done()) {
-        connection.deadline = connection.request_started + options_.header_timeout;
-      } else {
-        connection.deadline = connection.request_started + options_.header_timeout + options_.body_timeout;
-      }
-      break;
-    case Phase::kWriting:
-      connection.deadline = connection.phase_started + options_.write_timeout;
-      break;
-    case Phase::kLingering:
-      connection.deadline = connection.phase_started + kLingerTime;
-      break;
-  }
-  epoll_arm(epoll_fd_, EPOLL_CTL_MOD, connection.fd,
-            (connection.phase == Phase::kWriting ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT, &connection);
-}
-
-void HttpListener::close_connection(Connection& connection) {
-  int fd = connection.fd;
-  std::lock_guard lock(connections_mutex_);
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-  buffered_bytes_ -= connection.accounted;
-  ::close(fd);
-  if (connections_.erase(fd) > 0) --connection_count_;
 }
 
 }  // namespace gateway::http

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -101,6 +102,8 @@ class HttpListener final {
   int wake_fd_ = -1;      // eventfd: readable once stop() is called
   int reserve_fd_ = -1;   // given up to accept-and-close when the process runs out of fds
   std::atomic<bool> stopping_{false};
+  std::mutex reaper_mutex_;  // with reaper_wake_: stop() ends the reaper's wait at once
+  std::condition_variable reaper_wake_;
   std::atomic<std::size_t> buffered_bytes_{0};
 
   mutable std::mutex connections_mutex_;

@@ -13,10 +13,6 @@
 namespace gateway {
 namespace {
 
-// A request is served start to finish on one pool thread, so the access log can read what
-// dispatch() noted there.
-thread_local std::chrono::steady_clock::time_point t_started;
-thread_local std::string t_route;
 const std::string kUnmatchedRoute = "(unmatched)";
 
 // A client's X-Request-Id is kept when it is short and plain, so it can be searched in logs.
@@ -166,35 +162,21 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
   handlers_.Delete(".*", handler);
   handlers_.Options(".*", handler);
 
-  handlers_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    t_started = std::chrono::steady_clock::now();
-    t_route.clear();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
   // httplib's own refusals (a method it does not route, an unreadable header) in our JSON shape.
-  handlers_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 413) {
-      send_detail(res, 413, "Request body is too large.");
-    } else if (res.status == 404) {
-      send_detail(res, 404, "Not found.");
-    } else {
-      send_detail(res, res.status, "Bad request.");
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  handlers_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-    std::string what = "unknown";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    common::log::error("unhandled error", {{"path", req.path}, {"error", what}});
-    send_detail(res, 500, "A server error occurred.");
-  });
-  handlers_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+  // They never reach dispatch(), which records every other request itself.
+  handlers_.set_error_handler(
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 413) {
+          send_detail(res, 413, "Request body is too large.");
+        } else if (res.status == 404) {
+          send_detail(res, 404, "Not found.");
+        } else {
+          send_detail(res, res.status, "Bad request.");
+        }
+        record(req, res, {}, std::chrono::steady_clock::now());
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 }
 
 void HttpServer::answer(http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out) {
@@ -213,15 +195,16 @@ std::string HttpServer::refusal(int status, const std::string& detail) {
   return response + "\r\n" + body;
 }
 
-void HttpServer::record(const httplib::Request& request, const httplib::Response& response) {
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_started).count();
+void HttpServer::record(const httplib::Request& request, const httplib::Response& response, std::string_view route,
+                        std::chrono::steady_clock::time_point started) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Routes by pattern, so the number of series stays bounded whatever paths clients send.
-  const std::string& route = t_route.empty() ? kUnmatchedRoute : t_route;
-  requests_.with({route, request.method, std::to_string(response.status)}).add();
-  latency_.with({route, request.method}).observe(seconds);
+  const std::string series_route = route.empty() ? kUnmatchedRoute : std::string(route);
+  requests_.with({series_route, request.method, std::to_string(response.status)}).add();
+  latency_.with({series_route, request.method}).observe(seconds);
   common::log::info("http", {{"method", request.method},
                              {"path", request.path},
-                             {"route", t_route},
+                             {"route", route},
                              {"status", response.status},
                              {"latency_ms", seconds * 1000.0},
                              {"request_id", response.get_header_value("X-Request-Id")}});
@@ -245,7 +228,26 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
   } done{in_flight_};
   RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
-                     [this, &request] { return base_url_for(request); }, {}, {}};
+                     [this, &request] { return base_url_for(request); }, {}, {},
+                     std::chrono::steady_clock::now(), {}};
+  try {
+    route_and_handle(ctx);
+  } catch (const std::exception& e) {
+    answer_unhandled(ctx, e.what());
+  } catch (...) {
+    answer_unhandled(ctx, "unknown");
+  }
+  record(request, response, ctx.route, ctx.started);
+}
+
+void HttpServer::answer_unhandled(RequestContext& ctx, const std::string& error) {
+  common::log::error("unhandled error", {{"path", ctx.http.path}, {"error", error}});
+  send_detail(ctx.response, 500, "A server error occurred.");
+}
+
+void HttpServer::route_and_handle(RequestContext& ctx) {
+  const httplib::Request& request = ctx.http;
+  httplib::Response& response = ctx.response;
   response.set_header("X-Request-Id", ctx.request_id);
 
   browser_.add_cors_headers(request, response);
@@ -260,7 +262,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
     return send_detail(response, 405, "Method \"" + request.method + "\" not allowed.");
   }
   const Route& route = *match.route;
-  t_route = route.pattern;
+  ctx.route = route.pattern;
   if (auto refusal = BrowserSecurity::csrf_refusal(request)) return send_detail(response, 403, *refusal);
   ctx.params = std::move(match.params);
 

@@ -46,8 +46,12 @@ class HttpServer final {
   void answer(http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out);
   std::string refusal(int status, const std::string& detail);
   std::string base_url_for(const httplib::Request& request) const;
+  // Every routed request: the pipeline, then the access log and metrics.
   void dispatch(const httplib::Request& request, httplib::Response& response);
-  void record(const httplib::Request& request, const httplib::Response& response);
+  void route_and_handle(RequestContext& ctx);
+  void answer_unhandled(RequestContext& ctx, const std::string& error);
+  void record(const httplib::Request& request, const httplib::Response& response, std::string_view route,
+              std::chrono::steady_clock::time_point started);
 
   const GatewayConfig& config_;
   const common::AccessTokens& tokens_;

@@ -1,11 +1,10 @@
-#include "common/access/access_tokens.hpp"
 #include "common/grpc/grpc_channel.hpp"
 #include "common/core/host_port.hpp"
-#include "common/access/auth_client.hpp"
 #include "common/core/log.hpp"
 #include "common/metrics/metrics_server.hpp"
 #include "common/core/shutdown_signal.hpp"
 #include "common/core/stoppable_sleep.hpp"
+#include "gateway/access_tokens.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
 
@@ -53,15 +52,8 @@ int main(int argc, char** argv) {
     }
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
-    // On the request path while the revocation channel is not current: a short deadline.
-    auto check_timeout = std::min<std::chrono::milliseconds>(config.upstream_timeout, std::chrono::seconds(1));
-    common::AccessTokens tokens(
-        config.tokens,
-        [&upstreams, timeout = config.upstream_timeout] { return common::fetch_jwks(upstreams.auth(), timeout); },
-        [&upstreams, check_timeout](std::string_view jti, std::string_view family) {
-          return common::check_revocation(upstreams.auth(), jti, family, check_timeout);
-        });
-    gateway::HttpServer server(config, upstreams, tokens);
+    auto tokens = gateway::make_access_tokens(config, upstreams);
+    gateway::HttpServer server(config, upstreams, *tokens);
     int port = server.bind();
     auto process_metrics = common::metrics::add_process_metrics(common::metrics::registry());
     common::metrics::MetricsServer metrics(config.metrics_address, common::metrics::registry());

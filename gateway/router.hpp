@@ -5,9 +5,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gateway {
@@ -25,6 +27,9 @@ struct RequestContext {
   std::function<std::string()> base_url;
   std::string access_token;   // set on authenticated routes
   common::jwt::Claims caller;  // set on authenticated routes
+  // For the access log and metrics, written when the request is done.
+  std::chrono::steady_clock::time_point started;
+  std::string_view route;  // the matched route's pattern; empty when none matched
 };
 
 using Handler = std::function<void(RequestContext&)>;

@@ -199,49 +199,6 @@ TEST_F(AuthLifecycleTest, AnImportedDjangoUserLogsInWithTheOldPassword) {
             200);
 }
 
-// The refresh_token cookie set by an answer, "" when none.
-std::string refresh_cookie_of(const Reply& reply) {
-  auto range = reply.headers.equal_range("Set-Cookie");
-  for (auto it = range.first; it != range.second; ++it) {
-    if (it->second.starts_with("refresh_token=")) return it->second;
-  }
-  return {};
-}
-
-std::string cookie_token(const std::string& set_cookie) {
-  auto start = set_cookie.find('=') + 1;
-  return set_cookie.substr(start, set_cookie.find(';') - start);
-}
-
-TEST_F(AuthLifecycleTest, CookieModeKeepsTheRefreshTokenInAnHttpOnlyCookieGuardedByCsrf) {
-  ASSERT_EQ(send("POST", "/api/register/", {{"username", "cookie"}, {"password", "Cookie-pass-123"}}).status, 201);
-  auto login = send("POST", "/api/token/", {{"username", "cookie"}, {"password", "Cookie-pass-123"}});
-  ASSERT_EQ(login.status, 200);
-  std::string set_cookie = refresh_cookie_of(login);
-  ASSERT_FALSE(set_cookie.empty());
-  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
-  EXPECT_EQ(cookie_token(set_cookie), login.body["refresh"]);
-
-  std::string refresh_token = cookie_token(set_cookie);
-  httplib::Headers cookies = {{"Cookie", "csrftoken=t0ken; refresh_token=" + refresh_token}};
-  auto forged = stack_->send("POST", "/api/token/refresh/", json::object(), {}, cookies);
-  EXPECT_EQ(forged.status, 403) << "a cookie-carrying refresh needs the CSRF header";
-  auto with_csrf = cookies;
-  with_csrf.emplace("X-CSRF-Token", "t0ken");
-  auto refreshed = stack_->send("POST", "/api/token/refresh/", json::object(), {}, with_csrf);
-  ASSERT_EQ(refreshed.status, 200) << refreshed.body.dump();
-  std::string rotated = cookie_token(refresh_cookie_of(refreshed));
-  EXPECT_EQ(rotated, refreshed.body["refresh"]);
-  EXPECT_NE(rotated, refresh_token);
-
-  httplib::Headers current = {{"Cookie", "csrftoken=t0ken; refresh_token=" + rotated}, {"X-CSRF-Token", "t0ken"}};
-  auto out = stack_->send("POST", "/api/logout/", json::object(), refreshed.body["access"], current);
-  ASSERT_EQ(out.status, 200) << out.body.dump();
-  EXPECT_NE(refresh_cookie_of(out).find("Max-Age=0"), std::string::npos);
-  EXPECT_EQ(stack_->send("POST", "/api/token/refresh/", json::object(), {}, current).status, 401);
-}
-
 TEST_F(AuthLifecycleTest, RevocationsSurviveARedisRestartThatLostEverything) {
   auto tokens = session("sam");
   ASSERT_EQ(send("POST", "/api/logout/", {{"refresh", tokens["refresh"]}}, tokens["access"]).status, 200);

@@ -84,12 +84,6 @@ TEST_F(StackTest, SeedZeroClientFlowRegisterLoginRefreshAndPostsCrud) {
   ASSERT_EQ(patch.status, 200);
   EXPECT_EQ(patch.body["title"], "Updated");
   EXPECT_EQ(patch.body["content"], "Patched body");
-  // Without the trailing slash too, and form-encoded like a plain HTML form.
-  auto form = stack_->client().Patch(item.substr(0, item.size() - 1), {{"Authorization", "Bearer " + access}},
-                                     "title=Form+title", "application/x-www-form-urlencoded");
-  ASSERT_TRUE(form);
-  EXPECT_EQ(form->status, 200);
-  EXPECT_EQ(json::parse(form->body)["title"], "Form title");
   auto delete_reply = send("DELETE", item, nullptr, access);
   EXPECT_EQ(delete_reply.status, 204);
   auto gone = send("GET", item, nullptr, access);
@@ -116,28 +110,6 @@ TEST_F(StackTest, AnotherUserCannotSeeOrChangeMyPosts) {
   ASSERT_EQ(still.status, 200);
   EXPECT_EQ(still.body["title"], "Mine");
   EXPECT_EQ(still.body["content"], "Private");
-}
-
-TEST_F(StackTest, MissingOrBadTokensGet401InDrfShape) {
-  auto none = send("GET", "/api/posts/");
-  EXPECT_EQ(none.status, 401);
-  EXPECT_EQ(none.body["code"], "not_authenticated");
-  EXPECT_EQ(none.body["detail"], "Authentication credentials were not provided.");
-  auto www = none.headers.find("WWW-Authenticate");
-  ASSERT_NE(www, none.headers.end());
-  EXPECT_EQ(www->second.rfind("Bearer", 0), 0u);
-
-  auto garbage = send("GET", "/api/posts/", nullptr, "abc.def.ghi");
-  EXPECT_EQ(garbage.status, 401);
-  EXPECT_EQ(garbage.body["code"], "token_not_valid");
-
-  auto user = register_and_login("tokens@example.com", "tokens-pass-1");
-  auto refresh_as_access = send("GET", "/api/posts/", nullptr, user["token"]["refresh"]);
-  EXPECT_EQ(refresh_as_access.status, 401);
-  EXPECT_EQ(refresh_as_access.body["code"], "token_not_valid");
-  auto blocked_create = send("POST", "/api/posts/", {{"title", "t"}, {"content", "c"}}, "abc.def.ghi");
-  EXPECT_EQ(blocked_create.status, 401);
-  EXPECT_EQ(send("GET", "/api/posts/", nullptr, user["token"]["access"]).body, json::array());
 }
 
 TEST_F(StackTest, LogoutMakesTheRefreshTokenUnusable) {
@@ -191,6 +163,8 @@ TEST_F(StackTest, RepeatedFailedLoginsAreThrottledWith429AndRetryAfter) {
   EXPECT_EQ(send("POST", "/api/token/", {{"username", "bystander"}, {"password", "Onlooker-pw-77"}}).status, 200);
 }
 
+// The services' own rules in DRF's shape; what the gateway refuses by itself (malformed or
+// oversized bodies, wrong types, 404, 405) is in tests/gateway/http_server_test.cpp.
 TEST_F(StackTest, BadInputGetsDrfErrorsAndChangesNothing) {
   auto user = register_and_login("input@example.com", "input-pass-1");
   std::string access = user["token"]["access"];
@@ -202,33 +176,7 @@ TEST_F(StackTest, BadInputGetsDrfErrorsAndChangesNothing) {
   auto missing = send("POST", "/api/posts/", {{"content", "no title"}}, access);
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body["title"], json::array({"This field is required."}));
-  auto bad_type = send("POST", "/api/posts/", {{"title", json::array()}, {"content", "c"}}, access);
-  EXPECT_EQ(bad_type.status, 400);
-  EXPECT_EQ(bad_type.body["title"], json::array({"Not a valid string."}));
-
-  auto client = stack_->client();
-  httplib::Headers auth_header = {{"Authorization", "Bearer " + access}};
-  auto malformed = client.Post("/api/posts/", auth_header, "{\"title\": ", "application/json");
-  ASSERT_TRUE(malformed);
-  EXPECT_EQ(malformed->status, 400);
-  EXPECT_EQ(json::parse(malformed->body)["detail"].get<std::string>().rfind("JSON parse error - ", 0), 0u);
-  auto unsupported = client.Post("/api/posts/", auth_header, "title=x", "text/plain");
-  ASSERT_TRUE(unsupported);
-  EXPECT_EQ(unsupported->status, 415);
-  auto too_big = client.Post("/api/posts/", auth_header,
-                             json({{"title", "big"}, {"content", std::string(8192, 'x')}}).dump(), "application/json");
-  ASSERT_TRUE(too_big);
-  EXPECT_EQ(too_big->status, 413);
   EXPECT_EQ(send("GET", "/api/posts/", nullptr, access).body, json::array());
-
-  auto wrong_method = send("DELETE", "/api/token/");
-  EXPECT_EQ(wrong_method.status, 405);
-  auto allow = wrong_method.headers.find("Allow");
-  ASSERT_NE(allow, wrong_method.headers.end());
-  EXPECT_NE(allow->second.find("POST"), std::string::npos);
-  auto unknown = send("GET", "/api/nothing-here/");
-  EXPECT_EQ(unknown.status, 404);
-  EXPECT_EQ(unknown.body, json({{"detail", "Not found."}}));
 }
 
 TEST_F(StackTest, RequestIdTravelsFromGatewayToTheServiceLogs) {
@@ -260,26 +208,6 @@ TEST_F(StackTest, ProbesAnswer) {
   EXPECT_EQ(ready.body["content"], true);
 }
 
-TEST_F(StackTest, TheApiDocumentAndItsPageAreServed) {
-  auto client = stack_->client();
-  auto yaml = client.Get("/api/openapi.yaml");
-  ASSERT_TRUE(yaml);
-  EXPECT_EQ(yaml->status, 200);
-  EXPECT_EQ(yaml->get_header_value("Content-Type"), "application/yaml");
-  EXPECT_EQ(yaml->body.rfind("openapi: 3.1", 0), 0u);
-
-  auto document = send("GET", "/api/openapi.json");
-  EXPECT_EQ(document.status, 200);
-  EXPECT_TRUE(document.body["paths"].contains("/api/docs/"));
-
-  auto page = client.Get("/api/docs");  // the trailing slash is optional here too
-  ASSERT_TRUE(page);
-  EXPECT_EQ(page->status, 200);
-  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
-  EXPECT_EQ(page->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0), 0u);
-  EXPECT_NE(page->body.find("fetch(\"/api/openapi.json\")"), std::string::npos);
-}
-
 TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
   ASSERT_EQ(send("POST", "/tasks/register/", {{"username", "jigyasnh"}, {"password", "securepassword123"}}).status, 201);
   auto tokens = send("POST", "/api/token/", {{"username", "jigyasnh"}, {"password", "securepassword123"}});
@@ -309,7 +237,6 @@ TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
 
   EXPECT_EQ(send("DELETE", item + "delete/", nullptr, access).status, 204);
   EXPECT_EQ(send("GET", item, nullptr, access).status, 404);
-  EXPECT_EQ(send("GET", "/tasks/", nullptr).status, 401);
 
   // The rest of seed 003's table: refresh, verify, logout.
   auto refreshed = send("POST", "/api/token/refresh/", {{"refresh", tokens.body["refresh"]}});
@@ -345,8 +272,6 @@ TEST_F(StackTest, CanonicalTaskRoutesKeepTasksPrivateAndPageOnRequest) {
   EXPECT_EQ(page.body["count"], 3);
   ASSERT_EQ(page.body["results"].size(), 2u);
   EXPECT_EQ(page.body["results"][0]["id"], ids[1]);
-  EXPECT_TRUE(page.body["next"].is_null());
-  EXPECT_TRUE(page.body["previous"].get<std::string>().ends_with("/api/tasks/?limit=2"));
   auto posts_page = send("GET", "/api/posts/?limit=5", nullptr, access);
   EXPECT_EQ(posts_page.body["count"], 0);
 
@@ -367,54 +292,31 @@ TEST_F(StackTest, SeedTwoDashboardGreetsTheUserByName) {
   auto posted = send("POST", "/api/dashboard/", {{"text", "This is my Text"}}, access);
   ASSERT_EQ(posted.status, 200);
   EXPECT_EQ(posted.body, json({{"response", "Hey dash, your text is This is my Text"}}));
-  EXPECT_EQ(send("POST", "/api/dashboard/", json::object(), access).body, json({{"text", {"This field is required."}}}));
-  EXPECT_EQ(send("GET", "/api/dashboard/").status, 401);
 }
 
-TEST_F(StackTest, SeedFourBrowserFlowWithCorsCookiesAndCsrf) {
+// Seed 004's happy path through the real services; preflights, foreign origins and CSRF
+// refusals are tests/gateway/browser_security_test.cpp.
+TEST_F(StackTest, SeedFourBrowserFlowWithCsrfCookies) {
   const std::string origin = "http://localhost:3000";
-  auto client = stack_->client();
-  auto preflight = client.Options("/auth/register", {{"Origin", origin}, {"Access-Control-Request-Method", "POST"},
-                                                      {"Access-Control-Request-Headers", "content-type,x-csrf-token"}});
-  ASSERT_TRUE(preflight);
-  EXPECT_EQ(preflight->status, 204);
-  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), origin);
-  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Credentials"), "true");
-  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
-  auto foreign = client.Options("/auth/register", {{"Origin", "https://evil.example"},
-                                                   {"Access-Control-Request-Method", "POST"}});
-  ASSERT_TRUE(foreign);
-  EXPECT_FALSE(foreign->has_header("Access-Control-Allow-Origin"));
-
-  auto csrf = client.Get("/auth/csrf/", {{"Origin", origin}});
+  auto csrf = stack_->client().Get("/auth/csrf/", {{"Origin", origin}});
   ASSERT_TRUE(csrf);
   ASSERT_EQ(csrf->status, 200);
   std::string token = json::parse(csrf->body)["csrfToken"];
-  EXPECT_NE(csrf->get_header_value("Set-Cookie").find("csrftoken=" + token), std::string::npos);
-  httplib::Headers browser = {{"Origin", origin}, {"Cookie", "csrftoken=" + token}};
+  httplib::Headers browser = {{"Origin", origin}, {"Cookie", "csrftoken=" + token}, {"X-CSRF-Token", token}};
 
   json user = {{"name", "soban"}, {"email", "msoban@example.com"}, {"password", "Soban-pass-2024"}};
-  auto forged = send("POST", "/auth/register", user, {}, browser);
-  EXPECT_EQ(forged.status, 403);
-  EXPECT_EQ(forged.body["detail"], "CSRF Failed: CSRF token missing.");
-  // The refused registration created nothing: the account does not exist.
-  EXPECT_EQ(send("POST", "/api/token/", {{"email", "msoban@example.com"}, {"password", "Soban-pass-2024"}}).status, 401);
-
-  auto with_token = browser;
-  with_token.emplace("X-CSRF-Token", token);
-  auto registered = send("POST", "/auth/register", user, {}, with_token);
+  auto registered = send("POST", "/auth/register", user, {}, browser);
   ASSERT_EQ(registered.status, 201) << registered.body.dump();
   EXPECT_EQ(registered.body["name"], "soban");
   EXPECT_EQ(registered.body["email"], "msoban@example.com");
   EXPECT_TRUE(registered.body["id"].is_number_integer());
   EXPECT_TRUE(registered.body["tokens"]["access"].is_string());
-  EXPECT_EQ(registered.headers.find("Access-Control-Allow-Origin")->second, origin);
 
-  auto login = send("POST", "/auth/login", user, {}, with_token);
+  auto login = send("POST", "/auth/login", user, {}, browser);
   ASSERT_EQ(login.status, 200) << login.body.dump();
   EXPECT_EQ(login.body["id"], registered.body["id"]);
   std::string access = login.body["tokens"]["access"];
-  auto logout = send("POST", "/auth/logout", {{"refresh", login.body["tokens"]["refresh"]}}, access, with_token);
+  auto logout = send("POST", "/auth/logout", {{"refresh", login.body["tokens"]["refresh"]}}, access, browser);
   ASSERT_EQ(logout.status, 200) << logout.body.dump();
   EXPECT_EQ(logout.body, json({{"message", "Successfully logged out"}}));
   EXPECT_TRUE(test_support::wait_until(std::chrono::seconds(1),
