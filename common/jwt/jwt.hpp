@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/jwt/keys.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -11,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-typedef struct evp_pkey_st EVP_PKEY;
 
 // ES256 JSON Web Tokens with OpenSSL EVP: each key is parsed once and kept (see DESIGN.md),
 // and verification follows RFC 8725: one pinned algorithm, a known kid, exp/nbf with leeway,
@@ -28,11 +28,6 @@ class TokenError : public std::runtime_error {
 class UnknownKey : public TokenError {
  public:
   using TokenError::TokenError;
-};
-
-class KeyError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 using Clock = std::chrono::system_clock;
@@ -56,19 +51,6 @@ struct VerifyRules {
   std::chrono::seconds leeway{30};
   std::string token_type;  // empty: any type
 };
-
-using KeyHandle = std::shared_ptr<EVP_PKEY>;
-
-// Parses a PEM P-256 key, private or public. Throws KeyError.
-KeyHandle load_ec_key_pem(std::string_view pem);
-std::string read_file(const std::string& path);
-
-// RFC 7638 thumbprint of the public key: a kid every process derives alike from the key alone.
-std::string key_thumbprint(EVP_PKEY* key);
-// The public JWK ({"kty","crv","x","y","kid","alg","use"}).
-nlohmann::json public_jwk(EVP_PKEY* key);
-// The key of a public EC P-256 JWK. Throws KeyError.
-KeyHandle key_from_jwk(const nlohmann::json& jwk);
 
 class SigningKey final {
  public:
