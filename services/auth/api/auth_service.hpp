@@ -12,6 +12,7 @@
 #include "auth/v1/auth.grpc.pb.h"
 
 #include <atomic>
+#include <functional>
 
 namespace auth {
 
@@ -71,8 +72,7 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
   bool password_matches(const UserRecord& user, const std::string& password);
   grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
   // run_rpc within the max_storage_calls bound.
-  template <class Body>
-  grpc::Status storage_rpc(grpc::ServerContext* context, const char* method, Body&& body);
+  grpc::Status storage_rpc(grpc::ServerContext* context, const char* method, const std::function<grpc::Status()>& body);
 
   AuthParts p_;
   std::atomic<std::size_t> storage_calls_{0};
