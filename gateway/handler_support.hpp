@@ -36,7 +36,7 @@ using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Respons
 template <class Stub, class Request, class Response>
 std::optional<Response> call(RequestContext& ctx, const Upstreams& upstreams, Stub& stub,
                              Rpc<Stub, Request, Response> rpc, const Request& request) {
-  auto context = upstreams.call_context(ctx.request_id, ctx.access_token, ctx.client_ip);
+  auto context = upstreams.call_context(ctx.request_id, ctx.trace.header(), ctx.access_token, ctx.client_ip);
   Response reply;
   grpc::Status status = (stub.*rpc)(context.get(), request, &reply);
   if (status.ok()) return reply;

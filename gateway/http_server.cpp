@@ -196,7 +196,7 @@ std::string HttpServer::refusal(int status, const std::string& detail) {
 }
 
 void HttpServer::record(const httplib::Request& request, const httplib::Response& response, std::string_view route,
-                        std::chrono::steady_clock::time_point started) {
+                        std::chrono::steady_clock::time_point started, const std::string& trace_id) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Routes by pattern, so the number of series stays bounded whatever paths clients send.
   const std::string series_route = route.empty() ? kUnmatchedRoute : std::string(route);
@@ -207,7 +207,8 @@ void HttpServer::record(const httplib::Request& request, const httplib::Response
                              {"route", route},
                              {"status", response.status},
                              {"latency_ms", seconds * 1000.0},
-                             {"request_id", response.get_header_value("X-Request-Id")}});
+                             {"request_id", response.get_header_value("X-Request-Id")},
+                             {"trace_id", trace_id}});
 }
 
 std::string HttpServer::base_url_for(const httplib::Request& request) const {
@@ -227,6 +228,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
     ~Done() { --count; }
   } done{in_flight_};
   RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
+                     common::child_of(request.get_header_value("traceparent")),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
                      [this, &request] { return base_url_for(request); }, {}, {},
                      std::chrono::steady_clock::now(), {}};
@@ -237,7 +239,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
   } catch (...) {
     answer_unhandled(ctx, "unknown");
   }
-  record(request, response, ctx.route, ctx.started);
+  record(request, response, ctx.route, ctx.started, ctx.trace.trace_id);
 }
 
 void HttpServer::answer_unhandled(RequestContext& ctx, const std::string& error) {

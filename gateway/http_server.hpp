@@ -51,7 +51,7 @@ class HttpServer final {
   void route_and_handle(RequestContext& ctx);
   void answer_unhandled(RequestContext& ctx, const std::string& error);
   void record(const httplib::Request& request, const httplib::Response& response, std::string_view route,
-              std::chrono::steady_clock::time_point started);
+              std::chrono::steady_clock::time_point started, const std::string& trace_id = {});
 
   const GatewayConfig& config_;
   const common::AccessTokens& tokens_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/core/trace_context.hpp"
 #include "common/jwt/jwt.hpp"
 
 #include <httplib.h>
@@ -21,6 +22,7 @@ struct RequestContext {
   std::vector<std::string> params;  // path parameters, in pattern order
   nlohmann::json body = nlohmann::json::object();
   std::string request_id;
+  common::TraceParent trace;  // the client's trace (or a new one) with our span: sent to the services
   std::string client_ip;      // behind trusted proxies, from X-Forwarded-For
   // scheme://host[:port] of the API as clients reach it, for links; asked only by the routes
   // that build links, so other requests do not pay for it.

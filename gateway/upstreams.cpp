@@ -40,11 +40,13 @@ Upstreams::Upstreams(const std::string& auth_target, const std::string& content_
       content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& request_id,
+                                                             const std::string& traceparent,
                                                              const std::string& access_token,
                                                              const std::string& client_ip) const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + call_timeout_);
   context->AddMetadata("x-request-id", request_id);
+  context->AddMetadata("traceparent", traceparent);
   // The auth service rate-limits per client address; it cannot see it behind the gateway.
   if (!client_ip.empty()) context->AddMetadata("x-client-ip", client_ip);
   if (!access_token.empty()) context->AddMetadata("authorization", "Bearer " + access_token);

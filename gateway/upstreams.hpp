@@ -22,7 +22,7 @@ class Upstreams final {
   content::v1::ContentService::Stub& content() { return *content_; }
 
   // A context with the call deadline and the metadata every service call carries.
-  std::unique_ptr<grpc::ClientContext> call_context(const std::string& request_id,
+  std::unique_ptr<grpc::ClientContext> call_context(const std::string& request_id, const std::string& traceparent,
                                                     const std::string& access_token,
                                                     const std::string& client_ip) const;
 

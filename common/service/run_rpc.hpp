@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/core/log.hpp"
+#include "common/core/trace_context.hpp"
 #include "common/grpc/grpc_errors.hpp"
 #include "common/service/storage_errors.hpp"
 
@@ -12,8 +13,8 @@ namespace common {
 
 // Runs one RPC body and maps what escapes it at one place: storage outages
 // (is_storage_outage(), a lost COMMIT included) become UNAVAILABLE, anything else INTERNAL
-// without internals; logs one line per call with the
-// request id the gateway passed in x-request-id.
+// without internals; logs one line per call with the request id and the trace id the gateway
+// passed (x-request-id, traceparent).
 template <class Body>
 grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&& body) {
   auto started = std::chrono::steady_clock::now();
@@ -35,7 +36,8 @@ grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&
   log::info("rpc", {{"rpc", method},
                     {"code", static_cast<int>(status.error_code())},
                     {"latency_ms", static_cast<double>(micros) / 1000.0},
-                    {"request_id", metadata_value(*context, "x-request-id")}});
+                    {"request_id", metadata_value(*context, "x-request-id")},
+                    {"trace_id", trace_id_of(metadata_value(*context, "traceparent"))}});
   return status;
 }
 

@@ -179,9 +179,10 @@ TEST_F(StackTest, BadInputGetsDrfErrorsAndChangesNothing) {
   EXPECT_EQ(send("GET", "/api/posts/", nullptr, access).body, json::array());
 }
 
-TEST_F(StackTest, RequestIdTravelsFromGatewayToTheServiceLogs) {
+TEST_F(StackTest, RequestIdAndTraceTravelFromGatewayToTheServiceLogs) {
+  const std::string trace_id = "0af7651916cd43dd8448eb211c80319c";
   auto reply = send("POST", "/api/token/", {{"username", "nobody"}, {"password", "x"}}, {},
-                    {{"X-Request-Id", "e2e-trace-12345"}});
+                    {{"X-Request-Id", "e2e-trace-12345"}, {"traceparent", "00-" + trace_id + "-b7ad6b7169203331-01"}});
   EXPECT_EQ(reply.status, 401);
   auto echoed = reply.headers.find("X-Request-Id");
   ASSERT_NE(echoed, reply.headers.end());
@@ -189,6 +190,11 @@ TEST_F(StackTest, RequestIdTravelsFromGatewayToTheServiceLogs) {
   // Services log one JSON line per call; poll because log writes are asynchronous to us.
   EXPECT_TRUE(test_support::wait_until(std::chrono::seconds(5), [] {
     return stack_->auth_->log().find("\"request_id\":\"e2e-trace-12345\"") != std::string::npos;
+  }));
+  // The W3C trace id: in the gateway's access log and in the service's line for the call.
+  EXPECT_NE(stack_->auth_->log().find("\"trace_id\":\"" + trace_id + "\""), std::string::npos);
+  EXPECT_TRUE(test_support::wait_until(std::chrono::seconds(5), [&] {
+    return stack_->gateway_->log().find("\"trace_id\":\"" + trace_id + "\"") != std::string::npos;
   }));
   // Every log line is one JSON object.
   std::istringstream lines(stack_->gateway_->log());

@@ -4,6 +4,7 @@
 #include "tests/gateway/gateway_fixture.hpp"
 
 #include <regex>
+#include <set>
 
 namespace gateway_test {
 namespace {
@@ -135,6 +136,33 @@ TEST_F(HttpServerTest, TheRequestIdTravelsToTheServiceAndBack) {
   EXPECT_TRUE(std::regex_match(replaced.header("X-Request-Id"), std::regex("[0-9a-f]{24}")))
       << replaced.header("X-Request-Id");
   EXPECT_EQ(auth_.login.last_metadata("x-request-id"), replaced.header("X-Request-Id"));
+}
+
+TEST_F(HttpServerTest, TheClientsTraceContinuesToTheServiceWithASpanOfTheGateway) {
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  auto reply = send("GET", "/api/posts/7/", nullptr, tokens_.access(),
+                    {{"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}});
+  EXPECT_EQ(reply.status, 200);
+  std::smatch parts;
+  std::string sent = content_.get_post.last_metadata("traceparent");
+  ASSERT_TRUE(std::regex_match(sent, parts, std::regex("00-([0-9a-f]{32})-([0-9a-f]{16})-01"))) << sent;
+  EXPECT_EQ(parts[1], trace_id);
+  EXPECT_NE(parts[2], "00f067aa0ba902b7");  // the gateway's own span, not the client's
+
+  // Absent or malformed (upper case, a zero trace id, version ff): a new sampled trace.
+  std::set<std::string> traces;
+  for (const std::string& given : std::vector<std::string>{"", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                                  "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                                  "ff-" + trace_id + "-00f067aa0ba902b7-01", "00-" + trace_id + "-00f067aa0ba902b7-01-x"}) {
+    httplib::Headers headers;
+    if (!given.empty()) headers.emplace("traceparent", given);
+    EXPECT_EQ(send("GET", "/api/posts/7/", nullptr, tokens_.access(), headers).status, 200);
+    sent = content_.get_post.last_metadata("traceparent");
+    ASSERT_TRUE(std::regex_match(sent, parts, std::regex("00-([0-9a-f]{32})-[0-9a-f]{16}-01"))) << given << " -> " << sent;
+    EXPECT_NE(parts[1], trace_id) << given;
+    traces.insert(parts[1]);
+  }
+  EXPECT_EQ(traces.size(), 5u);
 }
 
 TEST_F(HttpServerTest, EveryAnswerIsNoStoreAndNotSniffed) {
