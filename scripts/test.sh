@@ -112,7 +112,7 @@ read -r -a ctest_extra <<<"${CTEST_ARGS:-}"
 
 # --no-tests=error: an empty test list must not look like success.
 CTEST_RC=0
-ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j1 \
+ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j "$(nproc)" \
     "${ctest_extra[@]}" || CTEST_RC=$?
 
 exit "$CTEST_RC"
