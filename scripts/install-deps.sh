@@ -56,6 +56,8 @@ PACKAGES=(
     clang-14
     libclang-rt-14-dev
     llvm-14
+    # The format check (scripts/check-format.sh, test format.check).
+    clang-format-14
 )
 
 # Names that installed packages provide count as installed: NodeSource's nodejs provides
