@@ -25,11 +25,15 @@ using content::v1::ContentService;
 
 class Runner {
  public:
-  Runner(std::shared_ptr<grpc::Channel> channel, std::string method, std::string token, std::int64_t post_id,
-         int slots, std::chrono::seconds duration)
-      : stub_(ContentService::NewStub(std::move(channel))), method_(std::move(method)),
-        bearer_("Bearer " + std::move(token)), post_id_(post_id), latencies_(static_cast<std::size_t>(slots)),
-        slots_(slots), duration_(duration) {}
+  Runner(std::shared_ptr<grpc::Channel> channel, std::string method, std::string token, std::int64_t post_id, int slots,
+         std::chrono::seconds duration)
+      : stub_(ContentService::NewStub(std::move(channel))),
+        method_(std::move(method)),
+        bearer_("Bearer " + std::move(token)),
+        post_id_(post_id),
+        latencies_(static_cast<std::size_t>(slots)),
+        slots_(slots),
+        duration_(duration) {}
 
   nlohmann::json run() {
     started_ = Clock::now();
@@ -45,12 +49,9 @@ class Runner {
     auto percentile = [&all](double p) {
       return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(p * all.size()))];
     };
-    return {{"requests", all.size()},
-            {"errors", errors_.load()},
-            {"seconds", elapsed},
-            {"rps", static_cast<double>(all.size()) / elapsed},
-            {"p50_ms", percentile(0.50)},
-            {"p99_ms", percentile(0.99)}};
+    return {{"requests", all.size()},     {"errors", errors_.load()},
+            {"seconds", elapsed},         {"rps", static_cast<double>(all.size()) / elapsed},
+            {"p50_ms", percentile(0.50)}, {"p99_ms", percentile(0.99)}};
   }
 
  private:

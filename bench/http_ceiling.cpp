@@ -3,8 +3,8 @@
 // Usage: http_ceiling PORT [THREADS]
 #include <httplib.h>
 
-#include <cstdlib>
 #include <sys/socket.h>
+#include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {

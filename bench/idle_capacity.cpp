@@ -126,7 +126,9 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
+  auto at = [&](double q) {
+    return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))];
+  };
   std::vector<int> idle_fds(held.begin(), held.begin() + idle);
   std::printf(
       "{\"idle\":%d,\"slow\":%d,\"requests\":%d,\"failed\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"

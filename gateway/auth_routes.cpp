@@ -62,7 +62,8 @@ class AuthCalls final {
 
   // Register with the body's `fields`.
   AuthCall registration(std::vector<std::string> fields) const {
-    return [&u = upstreams_, cookie = cookie_, fields = std::move(fields)](RequestContext& ctx) -> std::optional<AuthReply> {
+    return [&u = upstreams_, cookie = cookie_,
+            fields = std::move(fields)](RequestContext& ctx) -> std::optional<AuthReply> {
       auth::v1::RegisterRequest request;
       if (!copy_fields(ctx, fields, request)) return std::nullopt;
       ctx.access_token = optional_bearer(ctx);
@@ -97,31 +98,33 @@ class AuthCalls final {
 
   // Refresh the token in body field `field`, else in the cookie.
   AuthCall refresh(std::string field) const {
-    return [&u = upstreams_, cookie = cookie_, field = std::move(field)](RequestContext& ctx) -> std::optional<AuthReply> {
-      auth::v1::RefreshRequest request;
-      auto token = read_token_field(ctx, field, cookie.read(ctx));
-      if (!token) return std::nullopt;
-      request.set_refresh(*token);
-      auto reply = call(ctx, u, u.auth(), &Stub::Refresh, request);
-      if (!reply) return std::nullopt;
-      cookie.set(ctx, reply->tokens());
-      return AuthReply{{}, reply->tokens()};
-    };
+    return
+        [&u = upstreams_, cookie = cookie_, field = std::move(field)](RequestContext& ctx) -> std::optional<AuthReply> {
+          auth::v1::RefreshRequest request;
+          auto token = read_token_field(ctx, field, cookie.read(ctx));
+          if (!token) return std::nullopt;
+          request.set_refresh(*token);
+          auto reply = call(ctx, u, u.auth(), &Stub::Refresh, request);
+          if (!reply) return std::nullopt;
+          cookie.set(ctx, reply->tokens());
+          return AuthReply{{}, reply->tokens()};
+        };
   }
 
   // Log out the token in body field `field` (else the cookie's) and the access token presented
   // with it, which is revoked too.
   AuthCall logout(std::string field) const {
-    return [&u = upstreams_, cookie = cookie_, field = std::move(field)](RequestContext& ctx) -> std::optional<AuthReply> {
-      auth::v1::LogoutRequest request;
-      auto token = read_token_field(ctx, field, cookie.read(ctx));
-      if (!token) return std::nullopt;
-      request.set_refresh(*token);
-      request.set_access(optional_bearer(ctx));
-      if (!call(ctx, u, u.auth(), &Stub::Logout, request)) return std::nullopt;
-      cookie.clear(ctx);
-      return AuthReply{};
-    };
+    return
+        [&u = upstreams_, cookie = cookie_, field = std::move(field)](RequestContext& ctx) -> std::optional<AuthReply> {
+          auth::v1::LogoutRequest request;
+          auto token = read_token_field(ctx, field, cookie.read(ctx));
+          if (!token) return std::nullopt;
+          request.set_refresh(*token);
+          request.set_access(optional_bearer(ctx));
+          if (!call(ctx, u, u.auth(), &Stub::Logout, request)) return std::nullopt;
+          cookie.clear(ctx);
+          return AuthReply{};
+        };
   }
 
   AuthCall verify() const {

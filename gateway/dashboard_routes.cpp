@@ -13,9 +13,8 @@ void dashboard(RequestContext& ctx, Upstreams& upstreams, const content::v1::Get
 }  // namespace
 
 void add_dashboard_routes(Router& router, Upstreams& upstreams) {
-  router.add("GET", "/api/dashboard/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
-    dashboard(ctx, upstreams, {});
-  });
+  router.add("GET", "/api/dashboard/", Access::kAuthenticated,
+             [&upstreams](RequestContext& ctx) { dashboard(ctx, upstreams, {}); });
   router.add("POST", "/api/dashboard/", Access::kAuthenticated, [&upstreams](RequestContext& ctx) {
     FieldReader in{ctx.body, {}};
     auto text = in.get("text");

@@ -8,8 +8,8 @@
 #include <google/protobuf/message.h>
 
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 // The few steps every forwarding handler takes: read fields, call upstream, map failure.

@@ -24,9 +24,7 @@ void HttpListener::handle(Connection& connection) {
     std::lock_guard lock(connection.mutex);
     bool keep = false;
     switch (connection.phase) {
-      case Connection::Phase::kReading:
-        keep = read_and_serve(connection);
-        break;
+      case Connection::Phase::kReading: keep = read_and_serve(connection); break;
       case Connection::Phase::kWriting:
         keep = flush(connection);
         if (keep && connection.phase == Connection::Phase::kReading) {
@@ -103,8 +101,8 @@ bool HttpListener::serve_buffered(Connection& connection) {
         FramedRequest request = connection.framer.take();
         account(connection);
         ++connection.served;
-        bool close = !request.keep_alive || peer_closed || stopping_ ||
-                     connection.served >= options_.keep_alive_max_requests;
+        bool close =
+            !request.keep_alive || peer_closed || stopping_ || connection.served >= options_.keep_alive_max_requests;
         processor_(request, connection.peer, close, connection.out);
         connection.last_activity = Clock::now();
         if (close) {
@@ -189,12 +187,8 @@ void HttpListener::rearm(Connection& connection) {
         connection.deadline = connection.request_started + options_.header_timeout + options_.body_timeout;
       }
       break;
-    case Phase::kWriting:
-      connection.deadline = connection.phase_started + options_.write_timeout;
-      break;
-    case Phase::kLingering:
-      connection.deadline = connection.phase_started + kLingerTime;
-      break;
+    case Phase::kWriting: connection.deadline = connection.phase_started + options_.write_timeout; break;
+    case Phase::kLingering: connection.deadline = connection.phase_started + kLingerTime; break;
   }
   epoll_arm(epoll_fd_, EPOLL_CTL_MOD, connection.fd,
             (connection.phase == Phase::kWriting ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT, &connection);

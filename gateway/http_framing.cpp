@@ -161,9 +161,8 @@ bool RequestFramer::parse_head(std::string_view head) {
   std::string_view target = line.substr(first_space + 1, second_space - first_space - 1);
   std::string_view version = line.substr(second_space + 1);
   if (!is_token(method)) return reject(400, "Malformed request line.");
-  bool visible_ascii = !target.empty() && std::all_of(target.begin(), target.end(), [](char c) {
-    return c > 0x20 && c < 0x7F;
-  });
+  bool visible_ascii =
+      !target.empty() && std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7F; });
   if (!visible_ascii) return reject(400, "Malformed request target.");
   // origin-form, or "*" for OPTIONS; the absolute form is for proxies, which we are not.
   if (target.front() != '/' && !(target == "*" && method == "OPTIONS")) {
@@ -171,8 +170,8 @@ bool RequestFramer::parse_head(std::string_view head) {
   }
   if (version == "HTTP/1.1" || version == "HTTP/1.0") {
     request_.minor_version = version.back() - '0';
-  } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && std::isdigit(version[5]) &&
-             version[6] == '.' && std::isdigit(version[7])) {
+  } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && std::isdigit(version[5]) && version[6] == '.' &&
+             std::isdigit(version[7])) {
     return reject(505, "HTTP version not supported.");
   } else {
     return reject(400, "Malformed request line.");
@@ -342,9 +341,7 @@ std::size_t RequestFramer::feed_body(std::string_view input) {
         body_state_ = size == 0 ? Body::kTrailers : Body::kChunkData;
         break;
       }
-      case Body::kNone:
-        state_ = State::kComplete;
-        break;
+      case Body::kNone: state_ = State::kComplete; break;
     }
   }
   return used;

@@ -16,9 +16,9 @@
 namespace gateway::http {
 
 struct FramingLimits {
-  std::size_t max_request_line = 8192;  // longer: 414
-  std::size_t max_head_bytes = 16384;   // request line and headers; longer: 431
-  std::size_t max_headers = 100;        // more: 431
+  std::size_t max_request_line = 8192;       // longer: 414
+  std::size_t max_head_bytes = 16384;        // request line and headers; longer: 431
+  std::size_t max_headers = 100;             // more: 431
   std::size_t max_body_bytes = 1024 * 1024;  // larger, Content-Length or chunked: 413
 };
 

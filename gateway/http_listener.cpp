@@ -23,7 +23,7 @@ namespace gateway::http {
 namespace {
 
 constexpr std::size_t kAcceptsPerTurn = 128;
-constexpr std::size_t kFdsBesideConnections = 256;        // gRPC, logs, metrics, the listener
+constexpr std::size_t kFdsBesideConnections = 256;  // gRPC, logs, metrics, the listener
 constexpr auto kReaperInterval = std::chrono::milliseconds(200);
 
 std::string numeric_host(const sockaddr_storage& address, socklen_t length, int& port) {
@@ -139,9 +139,7 @@ void HttpListener::stop() {
   }
 }
 
-ListenerStats HttpListener::stats() const {
-  return {connection_count_.load(), buffered_bytes_.load()};
-}
+ListenerStats HttpListener::stats() const { return {connection_count_.load(), buffered_bytes_.load()}; }
 
 void HttpListener::run_worker() {
   epoll_event event{};

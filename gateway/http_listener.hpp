@@ -29,8 +29,8 @@ namespace gateway::http {
 
 struct ListenerOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                       // 0: any free port
-  int threads = 64;                   // requests handled at once (handlers block on gRPC)
+  int port = 0;      // 0: any free port
+  int threads = 64;  // requests handled at once (handlers block on gRPC)
   std::size_t max_connections = 10000;
   FramingLimits framing;
   std::chrono::milliseconds header_timeout{10000};  // first byte of a request to its whole head
@@ -50,8 +50,7 @@ struct Peer {
 
 // Answers one complete request: appends the whole HTTP response to `out`. `close` says the
 // connection ends after it (the answer must say "Connection: close").
-using RequestProcessor =
-    std::function<void(FramedRequest& request, const Peer& peer, bool close, std::string& out)>;
+using RequestProcessor = std::function<void(FramedRequest& request, const Peer& peer, bool close, std::string& out)>;
 // The listener's own refusals (malformed framing, too large, overloaded) as HTTP responses.
 using RefusalWriter = std::function<std::string(int status, const std::string& detail)>;
 
@@ -99,8 +98,8 @@ class HttpListener final {
   RefusalWriter refusal_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;      // eventfd: readable once stop() is called
-  int reserve_fd_ = -1;   // given up to accept-and-close when the process runs out of fds
+  int wake_fd_ = -1;     // eventfd: readable once stop() is called
+  int reserve_fd_ = -1;  // given up to accept-and-close when the process runs out of fds
   std::atomic<bool> stopping_{false};
   std::mutex reaper_mutex_;  // with reaper_wake_: stop() ends the reaper's wait at once
   std::condition_variable reaper_wake_;

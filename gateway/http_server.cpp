@@ -18,10 +18,9 @@ const std::string kUnmatchedRoute = "(unmatched)";
 // A client's X-Request-Id is kept when it is short and plain, so it can be searched in logs.
 std::string request_id_for(const httplib::Request& request) {
   std::string given = request.get_header_value("X-Request-Id");
-  bool plain = !given.empty() && given.size() <= 128 &&
-               std::all_of(given.begin(), given.end(), [](char c) {
-                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-               });
+  bool plain = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
   return plain ? given : common::random_hex(12);
 }
 
@@ -118,23 +117,23 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const common::AccessTokens& tokens)
-    : config_(config), tokens_(tokens),
+    : config_(config),
+      tokens_(tokens),
       browser_(config.cors_origins, static_cast<int>(config.cors_max_age.count())),
       client_address_(config.trusted_proxies),
-      requests_(common::metrics::registry().counter("http_requests_total",
-                                                    "HTTP requests answered, by route, method and status",
-                                                    {"route", "method", "status"})),
+      requests_(common::metrics::registry().counter(
+          "http_requests_total", "HTTP requests answered, by route, method and status", {"route", "method", "status"})),
       latency_(common::metrics::registry().histogram("http_request_duration_seconds",
-                                                     "HTTP request latency, by route and method",
-                                                     {"route", "method"})),
+                                                     "HTTP request latency, by route and method", {"route", "method"})),
       refused_(common::metrics::registry().counter(
           "http_requests_refused_total",
           "requests refused before routing (malformed framing, too large, overloaded), by status", {"status"})),
-      listener_(listener_options(config),
-                [this](http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out) {
-                  answer(request, peer, close, out);
-                },
-                [this](int status, const std::string& detail) { return refusal(status, detail); }) {
+      listener_(
+          listener_options(config),
+          [this](http::FramedRequest& request, const http::Peer& peer, bool close, std::string& out) {
+            answer(request, peer, close, out);
+          },
+          [this](int status, const std::string& detail) { return refusal(status, detail); }) {
   add_all_routes(router_, upstreams, tokens_, {config_.refresh_cookie, config_.cookie_secure}, &draining_);
   auto& registry = common::metrics::registry();
   gauges_.push_back(registry.callback("http_server_threads", "HTTP worker threads (GATEWAY_THREADS)", "gauge",
@@ -143,14 +142,14 @@ HttpServer::HttpServer(const GatewayConfig& config, Upstreams& upstreams, const 
                                       [this] { return static_cast<double>(in_flight_.load()); }));
   gauges_.push_back(registry.callback("http_connections_open", "HTTP connections open, idle ones included", "gauge",
                                       [this] { return static_cast<double>(listener_.stats().open_connections); }));
-  gauges_.push_back(registry.callback("http_buffered_request_bytes",
-                                      "bytes of unfinished requests held (bounded by GATEWAY_MAX_BUFFERED_BYTES)",
-                                      "gauge",
-                                      [this] { return static_cast<double>(listener_.stats().buffered_bytes); }));
+  gauges_.push_back(registry.callback(
+      "http_buffered_request_bytes", "bytes of unfinished requests held (bounded by GATEWAY_MAX_BUFFERED_BYTES)",
+      "gauge", [this] { return static_cast<double>(listener_.stats().buffered_bytes); }));
 
   // What the Keep-Alive response header announces.
   handlers_.set_keep_alive_max_count(config_.keep_alive_max_requests);
-  handlers_.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(config_.keep_alive_timeout).count());
+  handlers_.set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(config_.keep_alive_timeout).count());
   handlers_.set_payload_max_length(config_.max_body_bytes);
   handlers_.set_default_headers(security_headers());
 
@@ -227,11 +226,18 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
     std::atomic<std::int64_t>& count;
     ~Done() { --count; }
   } done{in_flight_};
-  RequestContext ctx{request, response, {}, nlohmann::json::object(), request_id_for(request),
+  RequestContext ctx{request,
+                     response,
+                     {},
+                     nlohmann::json::object(),
+                     request_id_for(request),
                      common::child_of(request.get_header_value("traceparent")),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
-                     [this, &request] { return base_url_for(request); }, {}, {},
-                     std::chrono::steady_clock::now(), {}};
+                     [this, &request] { return base_url_for(request); },
+                     {},
+                     {},
+                     std::chrono::steady_clock::now(),
+                     {}};
   try {
     route_and_handle(ctx);
   } catch (const std::exception& e) {

@@ -7,8 +7,9 @@ namespace gateway {
 
 void add_probe_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens,
                       const std::atomic<bool>* draining) {
-  router.add("GET", "/healthz", Access::kPublic,
-             [](RequestContext& ctx) { send_json(ctx.response, 200, {{"status", "ok"}}); });
+  router.add("GET", "/healthz", Access::kPublic, [](RequestContext& ctx) {
+    send_json(ctx.response, 200, {{"status", "ok"}});
+  });
   // Seed 004's client fetches this first; its cookie and header protect later requests.
   router.add("GET", "/auth/csrf/", Access::kPublic, [](RequestContext& ctx) {
     auto [token, cookie] = BrowserSecurity::new_csrf_cookie();
@@ -27,7 +28,7 @@ void add_probe_routes(Router& router, Upstreams& upstreams, const common::Access
               {{"status", ok ? "ready" : "not ready"},
                {"auth", ready.auth},
                {"content", ready.content},
-               {"revocations", !loaded                          ? "not loaded"
+               {"revocations", !loaded                        ? "not loaded"
                                : tokens.revocations_current() ? "current"
                                                               : "checking with auth"}});
   });

@@ -27,8 +27,9 @@ void RefreshCookie::set(RequestContext& ctx, const auth::v1::TokenPair& tokens) 
 
 void RefreshCookie::clear(RequestContext& ctx) const {
   if (!enabled) return;
-  ctx.response.set_header("Set-Cookie", std::string(kRefreshCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
-                                            (secure ? "; Secure" : ""));
+  ctx.response.set_header(
+      "Set-Cookie",
+      std::string(kRefreshCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : ""));
 }
 
 }  // namespace gateway

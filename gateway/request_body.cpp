@@ -28,8 +28,7 @@ nlohmann::json parse_form(const std::string& body, nlohmann::json& errors) {
     if (!pair.empty()) {
       auto equals = pair.find('=');
       std::string key = httplib::detail::decode_url(pair.substr(0, equals), true);
-      std::string value =
-          equals == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(equals + 1), true);
+      std::string value = equals == std::string::npos ? "" : httplib::detail::decode_url(pair.substr(equals + 1), true);
       if (!common::is_valid_utf8(key)) {
         errors["non_field_errors"] = {"Form field names must be valid UTF-8 text."};
       } else if (!common::is_valid_utf8(value)) {
@@ -64,9 +63,9 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
       auto parsed = nlohmann::json::parse(body);
       if (!parsed.is_object()) {
         result.error_status = 400;
-        result.error_body = {{"non_field_errors",
-                              {std::string("Invalid data. Expected a dictionary, but got ") +
-                               json_kind(parsed) + "."}}};
+        result.error_body = {
+            {"non_field_errors",
+             {std::string("Invalid data. Expected a dictionary, but got ") + json_kind(parsed) + "."}}};
         return result;
       }
       result.fields = std::move(parsed);
@@ -75,9 +74,8 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
       std::string what = e.what();
       auto prefix_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
       result.error_status = 400;
-      result.error_body = {{"detail", "JSON parse error - " + (prefix_end == std::string::npos
-                                                                   ? what
-                                                                   : what.substr(prefix_end + 2))}};
+      result.error_body = {
+          {"detail", "JSON parse error - " + (prefix_end == std::string::npos ? what : what.substr(prefix_end + 2))}};
     }
     return result;
   }
@@ -91,8 +89,8 @@ BodyParseResult parse_body(const std::string& content_type, const std::string& b
     return result;
   }
   result.error_status = 415;
-  result.error_body = {{"detail", "Unsupported media type \"" + (type.empty() ? content_type : type) +
-                                      "\" in request."}};
+  result.error_body = {
+      {"detail", "Unsupported media type \"" + (type.empty() ? content_type : type) + "\" in request."}};
   return result;
 }
 

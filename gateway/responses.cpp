@@ -6,8 +6,7 @@ namespace gateway {
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;
-  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       "application/json");
+  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 void send_detail(httplib::Response& response, int status, const std::string& detail) {
@@ -45,8 +44,7 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
       if (!details.reason.empty()) body["code"] = details.reason;
       return send_json(response, 403, body);
     }
-    case grpc::StatusCode::NOT_FOUND:
-      return send_detail(response, 404, "Not found.");
+    case grpc::StatusCode::NOT_FOUND: return send_detail(response, 404, "Not found.");
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       // A rate limit says when to come back; anything else is a server out of capacity.
       response.set_header("Retry-After", std::to_string(details.retry_delay ? details.retry_delay->count() : 1));
@@ -55,13 +53,13 @@ void send_upstream_error(httplib::Response& response, const grpc::Status& status
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
     case grpc::StatusCode::CANCELLED:  // only a server cancels here: it was stopping
-      common::log::warn("upstream unavailable", {{"grpc_code", static_cast<int>(status.error_code())},
-                                                 {"error", status.error_message()}});
+      common::log::warn("upstream unavailable",
+                        {{"grpc_code", static_cast<int>(status.error_code())}, {"error", status.error_message()}});
       response.set_header("Retry-After", "1");
       return send_detail(response, 503, "Service temporarily unavailable, try again later.");
     default:
-      common::log::error("upstream error", {{"grpc_code", static_cast<int>(status.error_code())},
-                                            {"error", status.error_message()}});
+      common::log::error("upstream error",
+                         {{"grpc_code", static_cast<int>(status.error_code())}, {"error", status.error_message()}});
       return send_detail(response, 500, "A server error occurred.");
   }
 }

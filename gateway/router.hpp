@@ -27,7 +27,7 @@ struct RequestContext {
   // scheme://host[:port] of the API as clients reach it, for links; asked only by the routes
   // that build links, so other requests do not pay for it.
   std::function<std::string()> base_url;
-  std::string access_token;   // set on authenticated routes
+  std::string access_token;    // set on authenticated routes
   common::jwt::Claims caller;  // set on authenticated routes
   // For the access log and metrics, written when the request is done.
   std::chrono::steady_clock::time_point started;

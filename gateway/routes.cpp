@@ -9,8 +9,8 @@
 
 namespace gateway {
 
-void add_all_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens,
-                    RefreshCookie cookie, const std::atomic<bool>* draining) {
+void add_all_routes(Router& router, Upstreams& upstreams, const common::AccessTokens& tokens, RefreshCookie cookie,
+                    const std::atomic<bool>* draining) {
   add_probe_routes(router, upstreams, tokens, draining);
   add_auth_routes(router, upstreams, cookie);
   add_post_routes(router, upstreams);

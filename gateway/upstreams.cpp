@@ -20,9 +20,9 @@ const std::vector<common::RetriedMethod>& idempotent_auth_calls() {
 
 const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   static const std::vector<common::RetriedMethod> calls{
-      {"content.v1.ContentService", "GetPost"},    {"content.v1.ContentService", "ListPosts"},
-      {"content.v1.ContentService", "UpdatePost"}, {"content.v1.ContentService", "GetTask"},
-      {"content.v1.ContentService", "ListTasks"},  {"content.v1.ContentService", "UpdateTask"},
+      {"content.v1.ContentService", "GetPost"},      {"content.v1.ContentService", "ListPosts"},
+      {"content.v1.ContentService", "UpdatePost"},   {"content.v1.ContentService", "GetTask"},
+      {"content.v1.ContentService", "ListTasks"},    {"content.v1.ContentService", "UpdateTask"},
       {"content.v1.ContentService", "GetDashboard"}, {"grpc.health.v1.Health", "Check"}};
   return calls;
 }

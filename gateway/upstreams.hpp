@@ -15,8 +15,7 @@ namespace gateway {
 // "ipv4:a:p,b:p"), with idempotent calls retried on another replica on UNAVAILABLE.
 class Upstreams final {
  public:
-  Upstreams(const std::string& auth_target, const std::string& content_target,
-            std::chrono::milliseconds call_timeout);
+  Upstreams(const std::string& auth_target, const std::string& content_target, std::chrono::milliseconds call_timeout);
 
   auth::v1::AuthService::Stub& auth() { return *auth_; }
   content::v1::ContentService::Stub& content() { return *content_; }

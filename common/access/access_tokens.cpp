@@ -13,7 +13,8 @@ AccessTokens::AccessTokens(const VerifierConfig& config, TokenVerifier::FetchKey
   if (!config.revocations_redis_url.empty()) {
     listener_ = std::make_unique<RevocationListener>(RedisOptions::from_url(config.revocations_redis_url), revoked_);
     listener_->start();
-    check_ = std::make_unique<RevocationCheck>(revoked_, [this] { return listener_->current(); }, std::move(ask_auth));
+    check_ = std::make_unique<RevocationCheck>(
+        revoked_, [this] { return listener_->current(); }, std::move(ask_auth));
     revocations = check_.get();
   }
   verifier_ = std::make_unique<TokenVerifier>(std::move(options), revocations);

@@ -3,8 +3,8 @@
 #include "common/access/revocation_channel.hpp"
 #include "common/access/revocation_check.hpp"
 #include "common/access/revocation_set.hpp"
-#include "common/jwt/token_rules_config.hpp"
 #include "common/access/token_verifier.hpp"
+#include "common/jwt/token_rules_config.hpp"
 
 #include <memory>
 

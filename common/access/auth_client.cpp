@@ -5,7 +5,7 @@
 namespace common {
 
 nlohmann::json jwk_json(const auth::v1::Jwk& key) {
-  return {{"kty", key.kty()}, {"crv", key.crv()}, {"x", key.x()}, {"y", key.y()},
+  return {{"kty", key.kty()}, {"crv", key.crv()}, {"x", key.x()},    {"y", key.y()},
           {"kid", key.kid()}, {"alg", key.alg()}, {"use", key.use()}};
 }
 

@@ -69,21 +69,22 @@ std::optional<std::int64_t> parse_score(std::string_view text) {
 }
 
 bool is_member(std::string_view member) {
-  return (member.starts_with(kTokenPrefix) || member.starts_with(kFamilyPrefix)) &&
-         member.size() > kTokenPrefix.size();
+  return (member.starts_with(kTokenPrefix) || member.starts_with(kFamilyPrefix)) && member.size() > kTokenPrefix.size();
 }
 
 }  // namespace
 
-std::string Revocation::member() const {
-  return std::string(kind == Kind::kToken ? kTokenPrefix : kFamilyPrefix) + id;
-}
+std::string Revocation::member() const { return std::string(kind == Kind::kToken ? kTokenPrefix : kFamilyPrefix) + id; }
 
 void publish_revocations(RedisClient& redis, const std::vector<Revocation>& revocations,
                          std::optional<std::int64_t> synced_seq) {
   if (revocations.empty() && !synced_seq) return;
-  std::vector<std::string> args{"EVAL", std::string(kPublishScript), "2", std::string(kRevocationsKey),
-                                std::string(kRevocationsSyncedKey), std::string(kRevocationsChannel),
+  std::vector<std::string> args{"EVAL",
+                                std::string(kPublishScript),
+                                "2",
+                                std::string(kRevocationsKey),
+                                std::string(kRevocationsSyncedKey),
+                                std::string(kRevocationsChannel),
                                 synced_seq ? std::to_string(*synced_seq) : std::string()};
   for (const auto& revocation : revocations) {
     if (revocation.id.empty()) throw std::invalid_argument("revocation without an id");
@@ -125,8 +126,9 @@ bool publish_heartbeat(RedisClient& redis) {
 
 RevocationSet::Entries load_revocations(RedisClient& redis) {
   // Exclusive lower bound: a revocation expiring at T no longer matters at T.
-  auto reply = redis.command({"ZRANGEBYSCORE", std::string(kRevocationsKey), "(" + std::to_string(epoch_seconds(std::chrono::system_clock::now())),
-                              "+inf", "WITHSCORES"});
+  auto reply =
+      redis.command({"ZRANGEBYSCORE", std::string(kRevocationsKey),
+                     "(" + std::to_string(epoch_seconds(std::chrono::system_clock::now())), "+inf", "WITHSCORES"});
   if (reply.kind != RedisReply::Kind::kArray || reply.elements.size() % 2 != 0) {
     throw RedisError("unexpected ZRANGEBYSCORE reply");
   }

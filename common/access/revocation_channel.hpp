@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/redis/redis_client.hpp"
 #include "common/access/revocation_set.hpp"
+#include "common/redis/redis_client.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -44,8 +44,8 @@ class RevocationCheck final : public RevocationSource {
 
   RevocationCheck(const RevocationSet& set, std::function<bool()> set_is_current, AskAuth ask_auth)
       : RevocationCheck(set, std::move(set_is_current), std::move(ask_auth), Options{}) {}
-  RevocationCheck(const RevocationSet& set, std::function<bool()> set_is_current, AskAuth ask_auth,
-                  Options options, std::function<Clock::time_point()> now = Clock::now);
+  RevocationCheck(const RevocationSet& set, std::function<bool()> set_is_current, AskAuth ask_auth, Options options,
+                  std::function<Clock::time_point()> now = Clock::now);
 
   bool revoked(std::string_view jti, std::string_view family) const override;
 

@@ -77,8 +77,7 @@ class RevocationListener::Subscription final {
   redis::ContextPtr context_;
 };
 
-RevocationListener::RevocationListener(RedisOptions options, RevocationSet& set,
-                                       std::chrono::milliseconds trust_window)
+RevocationListener::RevocationListener(RedisOptions options, RevocationSet& set, std::chrono::milliseconds trust_window)
     : options_(std::move(options)),
       set_(set),
       stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
@@ -114,7 +113,8 @@ bool RevocationListener::wait_connected(std::chrono::milliseconds timeout) const
 bool RevocationListener::current() const {
   auto heard = last_heartbeat_.load();
   if (!connected_.load() || heard == 0) return false;
-  auto since = std::chrono::steady_clock::now() - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(heard));
+  auto since = std::chrono::steady_clock::now() -
+               std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(heard));
   return since < trust_window_;
 }
 
@@ -203,8 +203,8 @@ void RevocationListener::listen(Subscription& subscription, RedisClient& loader)
       ping_sent.reset();
       if (reply->type == REDIS_REPLY_ERROR) throw RedisError("redis error: " + std::string(reply->str, reply->len));
       // Pushes are arrays: {"message", channel, payload}, {"subscribe", ...}, {"pong", ""}.
-      if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-          text_of(reply->element[0]) == "message" && reply->element[2]->type == REDIS_REPLY_STRING) {
+      if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 && text_of(reply->element[0]) == "message" &&
+          reply->element[2]->type == REDIS_REPLY_STRING) {
         apply(text_of(reply->element[2]), loader);
       }
     }

@@ -52,8 +52,9 @@ bool TokenVerifier::refetch_for_unknown_kid(const std::shared_ptr<const jwt::Key
   std::lock_guard lock(fetch_mutex_);
   if (keys_.load() != tried) return true;
   // Until a first fetch succeeded (auth started after us) retry sooner than the usual gap.
-  auto gap = ever_fetched_ ? std::chrono::nanoseconds(options_.min_refetch_gap)
-                           : std::min<std::chrono::nanoseconds>(options_.min_refetch_gap, std::chrono::milliseconds(100));
+  auto gap = ever_fetched_
+                 ? std::chrono::nanoseconds(options_.min_refetch_gap)
+                 : std::min<std::chrono::nanoseconds>(options_.min_refetch_gap, std::chrono::milliseconds(100));
   return due(gap) && fetch_locked();
 }
 

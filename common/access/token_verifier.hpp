@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/jwt/jwt.hpp"
 #include "common/access/revocation_set.hpp"
 #include "common/access/verified_token_cache.hpp"
+#include "common/jwt/jwt.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -29,7 +29,7 @@ class TokenVerifier final {
     jwt::KeySet static_keys;  // from files, and the HS256 migration secret; always trusted
     FetchKeys fetch_keys;     // empty: static keys only
     jwt::VerifyRules rules;
-    std::chrono::seconds refetch_interval{300};     // refresh even without an unknown kid
+    std::chrono::seconds refetch_interval{300};       // refresh even without an unknown kid
     std::chrono::milliseconds min_refetch_gap{1000};  // bounds refetches forced by bad kids
   };
 

@@ -39,9 +39,7 @@ class VerifiedTokenCache final {
     mutable std::shared_mutex mutex;
     std::unordered_map<std::string, Entry> entries;
   };
-  Shard& shard_for(std::string_view token) const {
-    return shards_[std::hash<std::string_view>{}(token) % kShards];
-  }
+  Shard& shard_for(std::string_view token) const { return shards_[std::hash<std::string_view>{}(token) % kShards]; }
 
   std::size_t per_shard_;
   mutable std::array<Shard, kShards> shards_;

@@ -30,8 +30,8 @@ class BoundedExecutor final {
 
   struct Usage {
     std::size_t threads = 0;
-    std::size_t busy = 0;     // running a task now
-    std::size_t queued = 0;   // accepted, not started
+    std::size_t busy = 0;       // running a task now
+    std::size_t queued = 0;     // accepted, not started
     std::uint64_t refused = 0;  // since start
   };
   Usage usage() const;

@@ -20,21 +20,19 @@ Env::Env(std::string program, std::string summary, Lookup lookup)
   }
 }
 
-std::optional<std::string> Env::raw(const std::string& name, const std::string& fallback,
-                                    const std::string& help) {
+std::optional<std::string> Env::raw(const std::string& name, const std::string& fallback, const std::string& help) {
   settings_.push_back({name, fallback, help});
   auto value = lookup_(name);
   if (value && !value->empty()) return value;
   return std::nullopt;
 }
 
-std::string Env::text(const std::string& name, const std::string& fallback,
-                      const std::string& help) {
+std::string Env::text(const std::string& name, const std::string& fallback, const std::string& help) {
   return raw(name, fallback, help).value_or(fallback);
 }
 
-std::int64_t Env::integer(const std::string& name, std::int64_t fallback, const std::string& help,
-                          std::int64_t min, std::int64_t max) {
+std::int64_t Env::integer(const std::string& name, std::int64_t fallback, const std::string& help, std::int64_t min,
+                          std::int64_t max) {
   auto value = raw(name, std::to_string(fallback), help);
   if (!value) return fallback;
   std::int64_t parsed = 0;
@@ -45,8 +43,7 @@ std::int64_t Env::integer(const std::string& name, std::int64_t fallback, const 
     return fallback;
   }
   if (parsed < min || parsed > max) {
-    errors_.push_back(name + "=" + *value + " is outside [" + std::to_string(min) + ", " +
-                      std::to_string(max) + "]");
+    errors_.push_back(name + "=" + *value + " is outside [" + std::to_string(min) + ", " + std::to_string(max) + "]");
     return fallback;
   }
   return parsed;
@@ -63,8 +60,8 @@ bool Env::boolean(const std::string& name, bool fallback, const std::string& hel
   return fallback;
 }
 
-std::string Env::choice(const std::string& name, const std::string& fallback,
-                        const std::vector<std::string>& allowed, const std::string& help) {
+std::string Env::choice(const std::string& name, const std::string& fallback, const std::vector<std::string>& allowed,
+                        const std::string& help) {
   std::string joined;
   for (const auto& option : allowed) joined += (joined.empty() ? "" : "|") + option;
   std::string value = text(name, fallback, help + " (" + joined + ")");
@@ -73,8 +70,7 @@ std::string Env::choice(const std::string& name, const std::string& fallback,
   return fallback;
 }
 
-std::vector<std::string> Env::list(const std::string& name, const std::string& fallback,
-                                   const std::string& help) {
+std::vector<std::string> Env::list(const std::string& name, const std::string& fallback, const std::string& help) {
   std::string value = text(name, fallback, help);
   std::vector<std::string> items;
   std::stringstream stream(value);

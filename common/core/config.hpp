@@ -24,15 +24,14 @@ class Env final {
   Env(std::string program, std::string summary, Lookup lookup = {});
 
   std::string text(const std::string& name, const std::string& fallback, const std::string& help);
-  std::int64_t integer(const std::string& name, std::int64_t fallback, const std::string& help,
-                       std::int64_t min = 0, std::int64_t max = INT64_MAX);
+  std::int64_t integer(const std::string& name, std::int64_t fallback, const std::string& help, std::int64_t min = 0,
+                       std::int64_t max = INT64_MAX);
   bool boolean(const std::string& name, bool fallback, const std::string& help);
   // One of `allowed`; anything else is reported by check().
-  std::string choice(const std::string& name, const std::string& fallback,
-                     const std::vector<std::string>& allowed, const std::string& help);
+  std::string choice(const std::string& name, const std::string& fallback, const std::vector<std::string>& allowed,
+                     const std::string& help);
   // Comma-separated list; empty items are dropped.
-  std::vector<std::string> list(const std::string& name, const std::string& fallback,
-                                const std::string& help);
+  std::vector<std::string> list(const std::string& name, const std::string& fallback, const std::string& help);
 
   // True when argv holds --help or -h; then the caller prints help and exits.
   static bool help_requested(int argc, char** argv);
@@ -48,8 +47,7 @@ class Env final {
     std::string fallback;
     std::string help;
   };
-  std::optional<std::string> raw(const std::string& name, const std::string& fallback,
-                                 const std::string& help);
+  std::optional<std::string> raw(const std::string& name, const std::string& fallback, const std::string& help);
 
   std::string program_;
   std::string summary_;

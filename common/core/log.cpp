@@ -9,8 +9,7 @@ void init(std::string_view service, std::string_view level) {
   auto logger = spdlog::stdout_logger_mt("main");
   // spdlog adds the time and level; write() supplies the rest of the object (already escaped).
   std::string service_json = nlohmann::json(std::string(service)).dump();
-  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":)" + service_json +
-                          ",%v}",
+  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":)" + service_json + ",%v}",
                       spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::info);

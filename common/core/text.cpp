@@ -18,9 +18,8 @@ std::string trim(std::string_view text) {
 
 std::size_t utf8_length(std::string_view text) {
   // A continuation byte (10xxxxxx) does not start a character.
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool is_valid_utf8(std::string_view text) {

@@ -48,8 +48,7 @@ std::string service_config(const std::vector<RetriedMethod>& idempotent) {
 
 void use_prompt_backup_polling() { setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "250", 0); }
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
-                                            const std::vector<RetriedMethod>& idempotent) {
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(service_config(idempotent));
   // Our policy, not one from DNS TXT records.
@@ -72,8 +71,8 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
                                                                  std::move(interceptors));
 }
 
-bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service,
-                  std::chrono::milliseconds timeout, std::string* why) {
+bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service, std::chrono::milliseconds timeout,
+                  std::string* why) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
   grpc::health::v1::HealthCheckRequest request;

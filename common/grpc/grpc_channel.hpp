@@ -29,12 +29,11 @@ void use_prompt_backup_polling();
 // after 1.5 s without an answer (it hangs); every other call is only retried by gRPC itself
 // when it never reached a server. Keepalive pings every second drop a replica that stopped
 // answering within about 3 s.
-std::shared_ptr<grpc::Channel> make_channel(const std::string& target,
-                                            const std::vector<RetriedMethod>& idempotent);
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent);
 
 // One gRPC health check of `service` ("" = the whole server) within `timeout`: true when it
 // answers SERVING. `why`, when given, gets "SERVING", "NOT_SERVING" or the call's error.
-bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service,
-                  std::chrono::milliseconds timeout, std::string* why = nullptr);
+bool health_check(grpc::health::v1::Health::Stub& stub, const std::string& service, std::chrono::milliseconds timeout,
+                  std::string* why = nullptr);
 
 }  // namespace common

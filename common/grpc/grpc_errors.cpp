@@ -6,8 +6,7 @@
 namespace common {
 namespace {
 
-grpc::Status with_detail(grpc::StatusCode code, const std::string& message,
-                         const google::protobuf::Message& detail) {
+grpc::Status with_detail(grpc::StatusCode code, const std::string& message, const google::protobuf::Message& detail) {
   google::rpc::Status status;
   status.set_code(code);
   status.set_message(message);
@@ -29,8 +28,7 @@ grpc::Status invalid_argument(const FieldErrors& errors) {
   return with_detail(grpc::StatusCode::INVALID_ARGUMENT, "invalid request", bad_request);
 }
 
-grpc::Status status_with_reason(grpc::StatusCode code, const std::string& message,
-                                const std::string& reason) {
+grpc::Status status_with_reason(grpc::StatusCode code, const std::string& message, const std::string& reason) {
   google::rpc::ErrorInfo info;
   info.set_reason(reason);
   info.set_domain("auth.v1");

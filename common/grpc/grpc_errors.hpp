@@ -17,8 +17,7 @@ using FieldErrors = std::map<std::string, std::vector<std::string>>;
 // INVALID_ARGUMENT carrying google.rpc.BadRequest.
 grpc::Status invalid_argument(const FieldErrors& errors);
 // A status carrying google.rpc.ErrorInfo{reason}: the gateway's JSON "code".
-grpc::Status status_with_reason(grpc::StatusCode code, const std::string& message,
-                                const std::string& reason);
+grpc::Status status_with_reason(grpc::StatusCode code, const std::string& message, const std::string& reason);
 grpc::Status not_found();
 // RESOURCE_EXHAUSTED carrying google.rpc.RetryInfo: the gateway's 429 with Retry-After.
 grpc::Status resource_exhausted(const std::string& message, std::chrono::seconds retry_after);

@@ -11,11 +11,11 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 
 const char* code_name(grpc::StatusCode code) {
-  static const char* const names[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-                                      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-                                      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-                                      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-                                      "UNAUTHENTICATED"};
+  static const char* const names[] = {
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
   auto index = static_cast<std::size_t>(code);
   return index < std::size(names) ? names[index] : "UNKNOWN";
 }
@@ -44,8 +44,7 @@ CallMetrics call_metrics(const std::string& side) {
   auto& r = registry();
   return {r.counter("grpc_" + side + "_handled_total", "gRPC calls completed, by status code",
                     {"grpc_service", "grpc_method", "grpc_code"}),
-          r.histogram("grpc_" + side + "_handling_seconds", "gRPC call latency",
-                      {"grpc_service", "grpc_method"})};
+          r.histogram("grpc_" + side + "_handling_seconds", "gRPC call latency", {"grpc_service", "grpc_method"})};
 }
 
 // Records one call when its status passes `kHook`: received (client) or sent (server).

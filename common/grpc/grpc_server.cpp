@@ -1,11 +1,11 @@
 #include "common/grpc/grpc_server.hpp"
 
-#include "common/grpc/grpc_channel.hpp"
-#include "common/grpc/grpc_metrics.hpp"
 #include "common/core/host_port.hpp"
 #include "common/core/log.hpp"
-#include "common/metrics/metrics_server.hpp"
 #include "common/core/shutdown_signal.hpp"
+#include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_metrics.hpp"
+#include "common/metrics/metrics_server.hpp"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -29,19 +29,18 @@ void set_health(grpc::HealthCheckServiceInterface& health, const std::vector<std
 
 }  // namespace
 
-GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& prefix,
-                                               const std::string& default_listen,
+GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& prefix, const std::string& default_listen,
                                                const std::string& default_metrics) {
   GrpcServerOptions o;
   o.listen_address = env.text(prefix + "_LISTEN_ADDR", default_listen, "gRPC listen address");
   o.max_threads = static_cast<int>(
       env.integer(prefix + "_GRPC_MAX_THREADS", 256,
                   "most threads serving gRPC calls at once (sync API; calls beyond it are refused)", 2, 4096));
-  o.shutdown_drain = std::chrono::milliseconds(env.integer(
-      "SHUTDOWN_DRAIN_MS", 1000,
-      "on SIGTERM, health says NOT_SERVING this long before the server stops accepting, so clients "
-      "move to other replicas first",
-      0, 600000));
+  o.shutdown_drain = std::chrono::milliseconds(
+      env.integer("SHUTDOWN_DRAIN_MS", 1000,
+                  "on SIGTERM, health says NOT_SERVING this long before the server stops accepting, so clients "
+                  "move to other replicas first",
+                  0, 600000));
   o.shutdown_grace = std::chrono::milliseconds(
       env.integer("SHUTDOWN_GRACE_MS", 10000, "time in-flight calls get to finish on SIGTERM", 0));
   o.metrics_address = metrics::metrics_address_from_env(env, default_metrics);
@@ -49,8 +48,7 @@ GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& pref
 }
 
 void serve_grpc(const GrpcServerOptions& options, const std::vector<grpc::Service*>& services,
-                const std::vector<std::string>& service_names, ShutdownSignal& signal,
-                std::function<bool()> ready) {
+                const std::vector<std::string>& service_names, ShutdownSignal& signal, std::function<bool()> ready) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -18,14 +18,13 @@ struct GrpcServerOptions {
   std::string listen_address;
   std::chrono::milliseconds shutdown_grace{10000};
   std::chrono::milliseconds shutdown_drain{1000};
-  int max_threads = 64;  // sync server threads: each blocks on the database for its call
+  int max_threads = 64;         // sync server threads: each blocks on the database for its call
   std::string metrics_address;  // Prometheus /metrics; empty: none
 };
 
 // <PREFIX>_LISTEN_ADDR, <PREFIX>_GRPC_MAX_THREADS, SHUTDOWN_DRAIN_MS, SHUTDOWN_GRACE_MS and
 // METRICS_ADDR.
-GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& prefix,
-                                               const std::string& default_listen,
+GrpcServerOptions grpc_server_options_from_env(Env& env, const std::string& prefix, const std::string& default_listen,
                                                const std::string& default_metrics);
 
 // Builds a server with the standard health service, reflection, call metrics and the metrics

@@ -97,9 +97,7 @@ SigningKey::SigningKey(KeyHandle private_key) : key_(std::move(private_key)) {
   kid_ = key_thumbprint(key_.get());
 }
 
-SigningKey SigningKey::from_pem_file(const std::string& path) {
-  return SigningKey(load_ec_key_pem(read_file(path)));
-}
+SigningKey SigningKey::from_pem_file(const std::string& path) { return SigningKey(load_ec_key_pem(read_file(path))); }
 
 std::string SigningKey::sign(const nlohmann::json& claims) const {
   nlohmann::json header = {{"alg", "ES256"}, {"typ", "JWT"}, {"kid", kid_}};
@@ -107,19 +105,16 @@ std::string SigningKey::sign(const nlohmann::json& claims) const {
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::size_t length = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &length,
-                     reinterpret_cast<const unsigned char*>(signing_input.data()),
+      EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(signing_input.data()),
                      signing_input.size()) != 1) {
     throw KeyError("ES256 signing failed");
   }
   std::string der(length, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &length,
-                     reinterpret_cast<const unsigned char*>(signing_input.data()),
-                     signing_input.size()) != 1) {
+                     reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1) {
     throw KeyError("ES256 signing failed");
   }
-  return signing_input + "." +
-         base64url_encode(der_to_raw(reinterpret_cast<unsigned char*>(der.data()), length));
+  return signing_input + "." + base64url_encode(der_to_raw(reinterpret_cast<unsigned char*>(der.data()), length));
 }
 
 KeySet KeySet::from_pem_files(const std::vector<std::string>& paths) {
@@ -163,8 +158,7 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
     unsigned int mac_length = 0;
     HMAC(EVP_sha256(), legacy_hs256_secret_.data(), static_cast<int>(legacy_hs256_secret_.size()),
          reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &mac_length);
-    if (!signature || signature->size() != mac_length ||
-        CRYPTO_memcmp(signature->data(), mac, mac_length) != 0) {
+    if (!signature || signature->size() != mac_length || CRYPTO_memcmp(signature->data(), mac, mac_length) != 0) {
       throw TokenError("bad signature");
     }
     legacy = true;
@@ -178,8 +172,7 @@ Claims KeySet::verify(std::string_view token, const VerifyRules& rules, Clock::t
     MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->second.get()) != 1 ||
         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der->data()), der->size(),
-                         reinterpret_cast<const unsigned char*>(signing_input.data()),
-                         signing_input.size()) != 1) {
+                         reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1) {
       throw TokenError("bad signature");
     }
   } else {
@@ -225,8 +218,7 @@ std::optional<std::string> parse_bearer(std::string_view header) {
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size()) return std::nullopt;
   for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(header[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(kScheme[i]))) {
       return std::nullopt;
     }
   }

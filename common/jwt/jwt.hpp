@@ -39,7 +39,7 @@ struct Claims {
   std::int64_t user_id = 0;
   std::string username;
   std::string email;
-  std::string family;  // the login the token descends from ("fam"); empty in legacy tokens
+  std::string family;   // the login the token descends from ("fam"); empty in legacy tokens
   bool legacy = false;  // HS256, issued by the simplejwt deployment we migrate from
   Clock::time_point issued_at;
   Clock::time_point expires_at;
@@ -86,8 +86,7 @@ class KeySet final {
   void accept_legacy_hs256(std::string secret) { legacy_hs256_secret_ = std::move(secret); }
 
   // Throws TokenError with a short reason when the token must be refused.
-  Claims verify(std::string_view token, const VerifyRules& rules,
-                Clock::time_point now = Clock::now()) const;
+  Claims verify(std::string_view token, const VerifyRules& rules, Clock::time_point now = Clock::now()) const;
 
  private:
   std::map<std::string, KeyHandle, std::less<>> keys_;

@@ -39,8 +39,7 @@ std::string coordinate(EVP_PKEY* key, const char* param) {
 void require_p256(EVP_PKEY* key) {
   char group[64] = {0};
   std::size_t length = 0;
-  if (!EVP_PKEY_is_a(key, "EC") ||
-      EVP_PKEY_get_group_name(key, group, sizeof group, &length) != 1 ||
+  if (!EVP_PKEY_is_a(key, "EC") || EVP_PKEY_get_group_name(key, group, sizeof group, &length) != 1 ||
       std::string_view(group) != "prime256v1") {
     throw KeyError("signing keys must be EC P-256 (ES256)");
   }
@@ -70,8 +69,7 @@ KeyHandle load_ec_key_pem(std::string_view pem) {
 std::string key_thumbprint(EVP_PKEY* key) {
   // RFC 7638: the required members in lexicographic order, no whitespace.
   std::string canonical = R"({"crv":"P-256","kty":"EC","x":")" +
-                          base64url_encode(coordinate(key, OSSL_PKEY_PARAM_EC_PUB_X)) +
-                          R"(","y":")" +
+                          base64url_encode(coordinate(key, OSSL_PKEY_PARAM_EC_PUB_X)) + R"(","y":")" +
                           base64url_encode(coordinate(key, OSSL_PKEY_PARAM_EC_PUB_Y)) + R"("})";
   return base64url_encode(sha256(canonical));
 }
@@ -100,8 +98,7 @@ KeyHandle key_from_jwk(const nlohmann::json& jwk) {
   using Params = std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)>;
   using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
   ParamBld build(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
-  if (!build ||
-      OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+  if (!build || OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
     throw KeyError("cannot build EC key parameters");
   }

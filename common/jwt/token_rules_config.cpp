@@ -10,10 +10,10 @@ jwt::KeySet VerifierConfig::static_keys() const {
 
 VerifierConfig verifier_config_from_env(Env& env) {
   VerifierConfig c;
-  c.public_key_files = env.list("JWT_PUBLIC_KEY_FILES", "",
-                                "comma-separated PEM files of keys trusted besides the auth service's JWKS");
-  c.keys_from_auth = env.boolean("JWKS_FROM_AUTH", true,
-                                 "fetch the verifying keys from the auth service (again on an unknown kid)");
+  c.public_key_files =
+      env.list("JWT_PUBLIC_KEY_FILES", "", "comma-separated PEM files of keys trusted besides the auth service's JWKS");
+  c.keys_from_auth =
+      env.boolean("JWKS_FROM_AUTH", true, "fetch the verifying keys from the auth service (again on an unknown kid)");
   c.jwks_refresh = std::chrono::seconds(
       env.integer("JWKS_REFRESH_SECONDS", 300, "refetch the auth service's keys this often", 1, 86400));
   c.legacy_hs256_secret = env.text("JWT_LEGACY_HS256_SECRET", "",
@@ -23,8 +23,8 @@ VerifierConfig verifier_config_from_env(Env& env) {
                                      "are accepted until they expire)");
   c.rules.issuer = env.text("JWT_ISSUER", "auth-service", "required iss claim");
   c.rules.audience = env.text("JWT_AUDIENCE", "api", "required aud claim");
-  c.rules.leeway = std::chrono::seconds(
-      env.integer("JWT_LEEWAY_SECONDS", 30, "clock skew tolerated on exp/nbf", 0, 3600));
+  c.rules.leeway =
+      std::chrono::seconds(env.integer("JWT_LEEWAY_SECONDS", 30, "clock skew tolerated on exp/nbf", 0, 3600));
   c.rules.token_type = "access";
   return c;
 }

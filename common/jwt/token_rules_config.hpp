@@ -15,8 +15,8 @@ struct VerifierConfig {
   std::string legacy_hs256_secret;            // HS256 migration mode
   bool keys_from_auth = true;                 // follow the auth service's JWKS
   std::chrono::seconds jwks_refresh{300};
-  std::string revocations_redis_url;          // the revocation channel; empty: none
-  jwt::VerifyRules rules;                     // token_type "access"
+  std::string revocations_redis_url;  // the revocation channel; empty: none
+  jwt::VerifyRules rules;             // token_type "access"
 
   // The keys from files plus the HS256 secret. Throws jwt::KeyError.
   jwt::KeySet static_keys() const;

@@ -1,11 +1,11 @@
 #include "common/metrics/metrics.hpp"
 
+#include <unistd.h>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 #include <utility>
 
 namespace common::metrics {
@@ -21,10 +21,14 @@ std::string escape_label_value(const std::string& value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -134,8 +138,8 @@ Family<Counter>& Registry::counter(const std::string& name, const std::string& h
   return *slot;
 }
 
-Family<Histogram>& Registry::histogram(const std::string& name, const std::string& help,
-                                       Labels label_names, const std::vector<double>& bounds) {
+Family<Histogram>& Registry::histogram(const std::string& name, const std::string& help, Labels label_names,
+                                       const std::vector<double>& bounds) {
   std::lock_guard lock(mutex_);
   auto& slot = histograms_[name];
   if (!slot) {
@@ -192,8 +196,8 @@ std::string Registry::expose() const {
     blocks[name] = std::move(text);
   }
   for (const auto& [id, callback] : callbacks_) {
-    blocks[callback.name] = header(callback.name, callback.help, callback.type) + callback.name + " " +
-                            number(callback.read()) + "\n";
+    blocks[callback.name] =
+        header(callback.name, callback.help, callback.type) + callback.name + " " + number(callback.read()) + "\n";
   }
   std::string out;
   for (const auto& [name, text] : blocks) out += text;

@@ -53,8 +53,7 @@ class Family final {
  public:
   using Make = std::function<std::unique_ptr<Metric>()>;
   Family(std::string name, std::string help, Labels label_names, Make make)
-      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
-        make_(std::move(make)) {}
+      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)), make_(std::move(make)) {}
 
   // The series for these label values (in the order of the label names), made on first use.
   Metric& with(const Labels& values) {
@@ -112,8 +111,8 @@ class Registry final {
                                const std::vector<double>& bounds = latency_buckets());
 
   // A value read when scraped. `type` is "gauge" or "counter".
-  [[nodiscard]] Registration callback(const std::string& name, const std::string& help,
-                                      const std::string& type, std::function<double()> read);
+  [[nodiscard]] Registration callback(const std::string& name, const std::string& help, const std::string& type,
+                                      std::function<double()> read);
 
   // Every metric in the Prometheus text exposition format (version 0.0.4).
   std::string expose() const;

@@ -25,8 +25,8 @@ MetricsServer::MetricsServer(const std::string& address, Registry& registry) {
 }
 
 std::string metrics_address_from_env(Env& env, const std::string& fallback) {
-  auto address = env.text("METRICS_ADDR", fallback,
-                          "Prometheus metrics at http://ADDR/metrics, apart from the API (empty: off)");
+  auto address =
+      env.text("METRICS_ADDR", fallback, "Prometheus metrics at http://ADDR/metrics, apart from the API (empty: off)");
   try {
     if (!address.empty()) parse_host_port(address);  // a bad value stops start-up, not the first scrape
   } catch (const ConfigError& e) {

@@ -27,8 +27,7 @@ int apply_migrations(pqxx::connection& connection, std::string_view component,
   for (const Migration* m : ordered) {
     if (applied.count(m->version)) continue;
     tx.exec(m->sql);
-    tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m->version,
-                   m->name);
+    tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m->version, m->name);
     ++count;
   }
   tx.commit();

@@ -12,16 +12,16 @@ namespace {
 bool is_outage_sqlstate(std::string_view state) {
   if (state.size() != 5) return false;
   auto kind = state.substr(0, 2);
-  return kind == "08"            // connection exception
-         || kind == "53"         // insufficient resources: too many connections, disk full, out of memory
-         || kind == "58"         // system error: I/O error
-         || kind == "40"         // transaction rollback: serialization failure, deadlock (a retry can pass)
-         || state == "57P01"     // admin_shutdown
-         || state == "57P02"     // crash_shutdown
-         || state == "57P03"     // cannot_connect_now: starting up or recovering
-         || state == "57014"     // query_canceled: statement_timeout
-         || state == "25006"     // read_only_sql_transaction: a standby after a failover
-         || state == "55P03";    // lock_not_available: lock_timeout
+  return kind == "08"          // connection exception
+         || kind == "53"       // insufficient resources: too many connections, disk full, out of memory
+         || kind == "58"       // system error: I/O error
+         || kind == "40"       // transaction rollback: serialization failure, deadlock (a retry can pass)
+         || state == "57P01"   // admin_shutdown
+         || state == "57P02"   // crash_shutdown
+         || state == "57P03"   // cannot_connect_now: starting up or recovering
+         || state == "57014"   // query_canceled: statement_timeout
+         || state == "25006"   // read_only_sql_transaction: a standby after a failover
+         || state == "55P03";  // lock_not_available: lock_timeout
 }
 
 }  // namespace

@@ -9,8 +9,8 @@ std::string with_connection_defaults(const std::string& url) {
   // unanswered for ~15 s, is dropped (then retried elsewhere or answered UNAVAILABLE). What
   // the URL sets itself wins.
   static const std::pair<const char*, const char*> kDefaults[] = {
-      {"connect_timeout", "5"},  {"tcp_user_timeout", "10000"}, {"keepalives", "1"},
-      {"keepalives_idle", "5"}, {"keepalives_interval", "2"},    {"keepalives_count", "5"}};
+      {"connect_timeout", "5"}, {"tcp_user_timeout", "10000"}, {"keepalives", "1"},
+      {"keepalives_idle", "5"}, {"keepalives_interval", "2"},  {"keepalives_count", "5"}};
   std::string out = url;
   for (const auto& [name, value] : kDefaults) {
     auto query = out.find('?');
@@ -23,8 +23,7 @@ std::string with_connection_defaults(const std::string& url) {
   return out;
 }
 
-PgPool::PgPool(std::string url, std::size_t size, Prepare prepare,
-               std::chrono::milliseconds acquire_timeout)
+PgPool::PgPool(std::string url, std::size_t size, Prepare prepare, std::chrono::milliseconds acquire_timeout)
     : url_(with_connection_defaults(url)),
       size_(size == 0 ? 1 : size),
       prepare_(std::move(prepare)),
@@ -37,8 +36,7 @@ PgPool::Lease::~Lease() { pool.release(std::move(connection), broken); }
 std::unique_ptr<pqxx::connection> PgPool::acquire() {
   {
     std::unique_lock lock(mutex_);
-    bool available = released_.wait_for(lock, acquire_timeout_,
-                                        [&] { return !idle_.empty() || open_ < size_; });
+    bool available = released_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; });
     if (!available) {
       ++exhausted_;
       throw PoolExhausted("no database connection free");

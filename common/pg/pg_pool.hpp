@@ -58,8 +58,8 @@ class PgPool final {
   std::size_t size() const { return size_; }
 
   struct Usage {
-    std::size_t open = 0;    // connections made (idle + leased)
-    std::size_t leased = 0;  // in use by a call now
+    std::size_t open = 0;         // connections made (idle + leased)
+    std::size_t leased = 0;       // in use by a call now
     std::uint64_t exhausted = 0;  // acquisitions that timed out since start
   };
   Usage usage() const;

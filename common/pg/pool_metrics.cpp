@@ -8,11 +8,10 @@ std::vector<Registration> add_pool_metrics(Registry& registry, const PgPool& poo
                                   [&pool] { return static_cast<double>(pool.size()); }));
   out.push_back(registry.callback("db_pool_connections_open", "PostgreSQL connections open", "gauge",
                                   [&pool] { return static_cast<double>(pool.usage().open); }));
-  out.push_back(registry.callback("db_pool_connections_in_use", "PostgreSQL connections leased by a call",
-                                  "gauge", [&pool] { return static_cast<double>(pool.usage().leased); }));
-  out.push_back(registry.callback("db_pool_exhausted_total",
-                                  "calls refused because no connection became free in time", "counter",
-                                  [&pool] { return static_cast<double>(pool.usage().exhausted); }));
+  out.push_back(registry.callback("db_pool_connections_in_use", "PostgreSQL connections leased by a call", "gauge",
+                                  [&pool] { return static_cast<double>(pool.usage().leased); }));
+  out.push_back(registry.callback("db_pool_exhausted_total", "calls refused because no connection became free in time",
+                                  "counter", [&pool] { return static_cast<double>(pool.usage().exhausted); }));
   return out;
 }
 

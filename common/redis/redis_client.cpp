@@ -28,10 +28,8 @@ RedisReply convert(const redisReply* reply) {
       out.kind = RedisReply::Kind::kArray;
       for (std::size_t i = 0; i < reply->elements; ++i) out.elements.push_back(convert(reply->element[i]));
       break;
-    case REDIS_REPLY_ERROR:
-      throw RedisError("redis error: " + std::string(reply->str, reply->len));
-    default:
-      break;
+    case REDIS_REPLY_ERROR: throw RedisError("redis error: " + std::string(reply->str, reply->len));
+    default: break;
   }
   return out;
 }

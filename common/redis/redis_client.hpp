@@ -3,8 +3,8 @@
 #include "common/core/outage.hpp"
 
 #include <chrono>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>

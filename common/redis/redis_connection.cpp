@@ -33,8 +33,8 @@ ReplyPtr send(redisContext* context, const std::vector<std::string>& args) {
     argv.push_back(a.data());
     lengths.push_back(a.size());
   }
-  return ReplyPtr(static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  return ReplyPtr(
+      static_cast<redisReply*>(redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
 }
 
 ReplyPtr command(redisContext* context, const std::vector<std::string>& args) {

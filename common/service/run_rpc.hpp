@@ -31,8 +31,8 @@ grpc::Status run_rpc(grpc::ServerContextBase* context, const char* method, Body&
       status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
     }
   }
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started).count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
   log::info("rpc", {{"rpc", method},
                     {"code", static_cast<int>(status.error_code())},
                     {"latency_ms", static_cast<double>(micros) / 1000.0},

@@ -1,18 +1,18 @@
+#include "auth/accounts/identity_keys.hpp"
 #include "auth/app/admin_commands.hpp"
 #include "auth/app/auth_components.hpp"
 #include "auth/app/auth_config.hpp"
 #include "auth/app/housekeeping.hpp"
-#include "auth/accounts/identity_keys.hpp"
 #include "auth/schema.hpp"
 #include "auth/tokens/signing_key_file.hpp"
-#include "common/jwt/jwt.hpp"
-#include "common/pg/pool_metrics.hpp"
 #include "common/core/log.hpp"
-#include "common/pg/migrations.hpp"
 #include "common/core/shutdown_signal.hpp"
+#include "common/jwt/jwt.hpp"
+#include "common/pg/migrations.hpp"
+#include "common/pg/pool_metrics.hpp"
 
-#include <iostream>
 #include <malloc.h>
+#include <iostream>
 #include <thread>
 
 namespace {

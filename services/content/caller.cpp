@@ -9,16 +9,15 @@ std::optional<Caller> CallerAuthenticator::authenticate(const grpc::ServerContex
   auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
   if (!token) {
     status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,
-                                        "Authentication credentials were not provided.",
-                                        "not_authenticated");
+                                        "Authentication credentials were not provided.", "not_authenticated");
     return std::nullopt;
   }
   try {
     auto claims = tokens_.verify(*token);
     return Caller{claims.user_id, claims.username, claims.email};
   } catch (const common::jwt::TokenError&) {
-    status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED,
-                                        "Given token not valid for any token type", "token_not_valid");
+    status = common::status_with_reason(grpc::StatusCode::UNAUTHENTICATED, "Given token not valid for any token type",
+                                        "token_not_valid");
     return std::nullopt;
   }
 }

@@ -1,12 +1,12 @@
 #include "common/access/access_tokens.hpp"
-#include "common/grpc/grpc_channel.hpp"
 #include "common/access/auth_client.hpp"
 #include "common/core/log.hpp"
+#include "common/core/shutdown_signal.hpp"
+#include "common/grpc/grpc_channel.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/pg/pool_metrics.hpp"
-#include "common/core/shutdown_signal.hpp"
-#include "content/content_config.hpp"
 #include "content/content_components.hpp"
+#include "content/content_config.hpp"
 #include "content/schema.hpp"
 
 #include <algorithm>
@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
     content::ContentComponents components(config.database_url, config.database_pool_size, config.max_queued_calls,
                                           authenticator);
     auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), components.pool);
-    auto executor_metrics = common::metrics::add_executor_metrics(common::metrics::registry(), components.database_work);
+    auto executor_metrics =
+        common::metrics::add_executor_metrics(common::metrics::registry(), components.database_work);
     // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
     common::serve_grpc(config.server, {&components.service}, {"content.v1.ContentService"}, shutdown,
                        [&tokens] { return tokens.revocations_loaded(); });

@@ -16,9 +16,12 @@ const OwnedStatements& PostResource::statements() {
 }
 
 PostRecord PostResource::from_row(const pqxx::row& row) {
-  return {row["id"].as<std::int64_t>(),        row["user_id"].as<std::int64_t>(),
-          row["title"].as<std::string>(),      row["content"].as<std::string>(),
-          from_epoch(row["created_at"].as<double>()), from_epoch(row["updated_at"].as<double>())};
+  return {row["id"].as<std::int64_t>(),
+          row["user_id"].as<std::int64_t>(),
+          row["title"].as<std::string>(),
+          row["content"].as<std::string>(),
+          from_epoch(row["created_at"].as<double>()),
+          from_epoch(row["updated_at"].as<double>())};
 }
 
 void PostResource::fill(const PostRecord& record, v1::Post* post) {

@@ -38,9 +38,13 @@ struct PostResource {
   static common::FieldErrors validate(const Input& input, bool partial) { return validate_post(input, partial); }
   static void fill(const Record& record, Message* message);
   template <class Response>
-  static Message* item_of(Response& response) { return response.mutable_post(); }
+  static Message* item_of(Response& response) {
+    return response.mutable_post();
+  }
   template <class Response>
-  static Message* add_item(Response& response) { return response.add_posts(); }
+  static Message* add_item(Response& response) {
+    return response.add_posts();
+  }
 };
 
 using PostStore = OwnedStore<PostResource>;

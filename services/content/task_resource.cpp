@@ -18,9 +18,12 @@ const OwnedStatements& TaskResource::statements() {
 }
 
 TaskRecord TaskResource::from_row(const pqxx::row& row) {
-  return {row["id"].as<std::int64_t>(),          row["user_id"].as<std::int64_t>(),
-          row["title"].as<std::string>(),        row["description"].as<std::string>(),
-          row["status"].as<std::string>(),       from_epoch(row["created_at"].as<double>()),
+  return {row["id"].as<std::int64_t>(),
+          row["user_id"].as<std::int64_t>(),
+          row["title"].as<std::string>(),
+          row["description"].as<std::string>(),
+          row["status"].as<std::string>(),
+          from_epoch(row["created_at"].as<double>()),
           from_epoch(row["updated_at"].as<double>())};
 }
 

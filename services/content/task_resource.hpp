@@ -41,9 +41,13 @@ struct TaskResource {
   static common::FieldErrors validate(const Input& input, bool partial) { return validate_task(input, partial); }
   static void fill(const Record& record, Message* message);
   template <class Response>
-  static Message* item_of(Response& response) { return response.mutable_task(); }
+  static Message* item_of(Response& response) {
+    return response.mutable_task();
+  }
   template <class Response>
-  static Message* add_item(Response& response) { return response.add_tasks(); }
+  static Message* add_item(Response& response) {
+    return response.add_tasks();
+  }
 };
 
 using TaskStore = OwnedStore<TaskResource>;

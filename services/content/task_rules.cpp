@@ -21,8 +21,9 @@ common::FieldErrors validate_task(const TaskInput& in, bool partial) {
     limit_length(in.title, "title", kMaxTaskTitleLength, errors);
   }
   check_text(in.description, "description", errors);
-  if (check_text(in.status, "status", errors) && in.status && std::none_of(kTaskStatuses.begin(), kTaskStatuses.end(),
-                                [&](const char* s) { return *in.status == std::string_view(s); })) {
+  if (check_text(in.status, "status", errors) && in.status &&
+      std::none_of(kTaskStatuses.begin(), kTaskStatuses.end(),
+                   [&](const char* s) { return *in.status == std::string_view(s); })) {
     errors["status"].push_back("\"" + *in.status + "\" is not a valid choice.");
   }
   return errors;

@@ -27,9 +27,9 @@ class HttpEdgeAttack : public ::testing::Test {
   static void SetUpTestSuite() {
     // Few workers, so a handful of held connections would starve them if connections held
     // workers; a short header deadline, so the slow-head test is quick.
-    stack_ = new Stack({}, {{"GATEWAY_THREADS", "8"},
-                            {"GATEWAY_HEADER_TIMEOUT_MS", "1000"},
-                            {"GATEWAY_PUBLIC_BASE_URL", kPublicBase}});
+    stack_ = new Stack(
+        {},
+        {{"GATEWAY_THREADS", "8"}, {"GATEWAY_HEADER_TIMEOUT_MS", "1000"}, {"GATEWAY_PUBLIC_BASE_URL", kPublicBase}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();
     auto registered = stack_->send("POST", "/api/register/", {{"email", "edge@example.com"}, {"password", kPassword}});
     ASSERT_EQ(registered.status, 201) << registered.body.dump();
@@ -128,11 +128,12 @@ TEST_F(HttpEdgeAttack, AChunkedBodyOverTheLimitIs413AndNothingIsStored) {
 
 TEST_F(HttpEdgeAttack, PipelinedRequestsAreAllAnsweredInOrder) {
   RawConnection connection(port());
-  ASSERT_TRUE(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                              "GET /api/posts/ HTTP/1.1\r\nHost: x\r\n\r\n"
-                              "GET /api/no-such-route/ HTTP/1.1\r\nHost: x\r\n\r\n"
-                              "GET /api/posts/ HTTP/1.1\r\nHost: x\r\n" +
-                              auth_header() + "\r\n"));
+  ASSERT_TRUE(
+      connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /api/posts/ HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /api/no-such-route/ HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /api/posts/ HTTP/1.1\r\nHost: x\r\n" +
+                      auth_header() + "\r\n"));
   auto responses = connection.read_responses(4, 5s);
   ASSERT_EQ(responses.size(), 4u);
   EXPECT_EQ(responses[0].status, 200);
@@ -186,8 +187,7 @@ TEST_F(HttpEdgeAttack, TokenAnswersAreNotStoredAndNoAnswerIsSniffed) {
   auto expect_no_store = [](const e2e::Reply& reply, const std::string& what) {
     EXPECT_LT(reply.status, 300) << what << " " << reply.body.dump();
     EXPECT_NE(header(reply, "Cache-Control"), std::string()) << what;
-    EXPECT_NE(header(reply, "Cache-Control").find("no-store"), std::string::npos)
-        << what;
+    EXPECT_NE(header(reply, "Cache-Control").find("no-store"), std::string::npos) << what;
     EXPECT_EQ(header(reply, "Pragma"), "no-cache") << what;
     EXPECT_EQ(header(reply, "X-Content-Type-Options"), "nosniff") << what;
   };
@@ -215,12 +215,15 @@ TEST_F(HttpEdgeAttack, TokenAnswersAreNotStoredAndNoAnswerIsSniffed) {
 
 TEST_F(HttpEdgeAttack, PaginationLinksNeverComeFromTheClientsHost) {
   for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(stack_->send("POST", "/api/posts/", {{"title", "page " + std::to_string(i)}, {"content", "x"}}, access_).status, 201);
+    ASSERT_EQ(
+        stack_->send("POST", "/api/posts/", {{"title", "page " + std::to_string(i)}, {"content", "x"}}, access_).status,
+        201);
   }
   RawConnection connection(port());
-  connection.send("GET /api/posts/?limit=1 HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: evil.example\r\n"
-                  "X-Forwarded-Proto: https\r\n" +
-                  auth_header() + "\r\n");
+  connection.send(
+      "GET /api/posts/?limit=1 HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: evil.example\r\n"
+      "X-Forwarded-Proto: https\r\n" +
+      auth_header() + "\r\n");
   auto responses = connection.read_responses(1, 5s);
   ASSERT_EQ(responses.size(), 1u);
   auto page = json::parse(responses[0].body);
@@ -243,9 +246,9 @@ TEST_F(HttpEdgeAttack, NulAndInvalidUtf8InFieldsAre400AndChangeNothing) {
   EXPECT_EQ(nul_inside.body, json({{"title", {"Null characters are not allowed."}}}));
   auto nul_only = stack_->send("POST", "/api/posts/", {{"title", std::string("\0", 1)}}, access_);
   EXPECT_EQ(nul_only.status, 400);
-  EXPECT_EQ(stack_->send("POST", "/api/tasks/", {{"title", "t"}, {"description", std::string("a\0b", 3)}}, access_)
-                .status,
-            400);
+  EXPECT_EQ(
+      stack_->send("POST", "/api/tasks/", {{"title", "t"}, {"description", std::string("a\0b", 3)}}, access_).status,
+      400);
 
   auto form = [&](const std::string& path, const std::string& body, const std::string& token = {}) {
     auto client = stack_->client();
@@ -303,20 +306,22 @@ TEST_F(HttpEdgeAttack, ForgedTokensAreRefused) {
       {"psychic signature (r = s = 0)",
        unit_jwt::signing_input(es256, claims) + "." + common::base64url_encode(std::string(64, '\0'))},
       {"signed by another key under the real kid", unit_jwt::es256_token(attacker.get(), es256, claims)},
-      {"embedded jwk", unit_jwt::es256_token(attacker.get(),
-                                             {{"alg", "ES256"},
-                                              {"kid", attacker_kid},
-                                              {"jwk", common::jwt::public_jwk(attacker.get())}},
-                                             claims)},
-      {"jku", unit_jwt::es256_token(
-                  attacker.get(), {{"alg", "ES256"}, {"kid", attacker_kid}, {"jku", "http://127.0.0.1:1/jwks"}}, claims)},
-      {"x5u", unit_jwt::es256_token(
-                  attacker.get(), {{"alg", "ES256"}, {"kid", attacker_kid}, {"x5u", "http://127.0.0.1:1/cert"}}, claims)},
+      {"embedded jwk",
+       unit_jwt::es256_token(
+           attacker.get(), {{"alg", "ES256"}, {"kid", attacker_kid}, {"jwk", common::jwt::public_jwk(attacker.get())}},
+           claims)},
+      {"jku",
+       unit_jwt::es256_token(attacker.get(),
+                             {{"alg", "ES256"}, {"kid", attacker_kid}, {"jku", "http://127.0.0.1:1/jwks"}}, claims)},
+      {"x5u",
+       unit_jwt::es256_token(attacker.get(),
+                             {{"alg", "ES256"}, {"kid", attacker_kid}, {"x5u", "http://127.0.0.1:1/cert"}}, claims)},
       {"kid path traversal", hs256_token({{"alg", "HS256"}, {"kid", "../../../../../dev/null"}}, "")},
       {"kid injection", unit_jwt::es256_token(attacker.get(), {{"alg", "ES256"}, {"kid", "' OR '1'='1"}}, claims)},
       {"claims changed, signature kept",
-       header_b64 + "." + common::base64url_encode(with({{"user_id", claims["user_id"].get<std::int64_t>() + 1}}).dump()) +
-           "." + signature_b64},
+       header_b64 + "." +
+           common::base64url_encode(with({{"user_id", claims["user_id"].get<std::int64_t>() + 1}}).dump()) + "." +
+           signature_b64},
       {"refresh token as an access token", refresh_},
       {"signed refresh type", unit_jwt::es256_token(real_key.get(), es256, with({{"token_type", "refresh"}}))},
       {"wrong audience", unit_jwt::es256_token(real_key.get(), es256, with({{"aud", "other"}}))},

@@ -64,14 +64,14 @@ TEST_F(IdentityAttackTest, NulSuffixedIdentifiersNeitherLogInNorOpenAFreshBucket
   auto locked = send("POST", "/api/login/", {{"email", "victim1@example.com"}, {"password", "correct-horse-1"}});
   ASSERT_EQ(locked.status, 429) << locked.body.dump();
 
-  auto by_email = send("POST", "/api/login/",
-                       {{"email", with_nul("victim1@example.com", "abc")}, {"password", "correct-horse-1"}});
+  auto by_email =
+      send("POST", "/api/login/", {{"email", with_nul("victim1@example.com", "abc")}, {"password", "correct-horse-1"}});
   EXPECT_EQ(by_email.status, 400) << by_email.body.dump();
   EXPECT_FALSE(by_email.body.contains("token")) << by_email.body.dump();
   EXPECT_EQ(by_email.body["email"], json::array({kNul})) << by_email.body.dump();
 
-  auto by_username = send("POST", "/api/token/",
-                          {{"username", with_nul("victim1", "abc")}, {"password", "correct-horse-1"}});
+  auto by_username =
+      send("POST", "/api/token/", {{"username", with_nul("victim1", "abc")}, {"password", "correct-horse-1"}});
   EXPECT_EQ(by_username.status, 400) << by_username.body.dump();
   EXPECT_FALSE(by_username.body.contains("access")) << by_username.body.dump();
   EXPECT_EQ(by_username.body["username"], json::array({kNul})) << by_username.body.dump();
@@ -83,7 +83,8 @@ TEST_F(IdentityAttackTest, UsernameAndEmailLoginsShareOneLimit) {
   fail_logins({{"username", "victim2"}}, kAccountLimit);
   auto by_email = send("POST", "/api/login/", {{"email", "victim2@example.com"}, {"password", "correct-horse-2"}});
   EXPECT_EQ(by_email.status, 429) << "the email opened a second budget: " << by_email.body.dump();
-  auto by_other_spelling = send("POST", "/api/login/", {{"email", "VICTIM2@EXAMPLE.COM"}, {"password", "correct-horse-2"}});
+  auto by_other_spelling =
+      send("POST", "/api/login/", {{"email", "VICTIM2@EXAMPLE.COM"}, {"password", "correct-horse-2"}});
   EXPECT_EQ(by_other_spelling.status, 429) << by_other_spelling.body.dump();
 }
 
@@ -92,8 +93,9 @@ TEST_F(IdentityAttackTest, UnknownAccountsAreLimitedLikeKnownOnes) {
   fail_logins({{"username", "nobody-here"}}, kAccountLimit);
   auto next = send("POST", "/api/login/", {{"username", "NOBODY-HERE"}, {"password", "whatever-1"}});
   EXPECT_EQ(next.status, 429) << next.body.dump();
-  auto fullwidth = send("POST", "/api/login/", {{"username", "\xEF\xBC\xAE\xEF\xBC\xAF\xEF\xBC\xA2\xEF\xBC\xAF\xEF\xBC\xA4\xEF\xBC\xB9-here"},
-                                                {"password", "whatever-1"}});  // "ＮＯＢＯＤＹ-here"
+  auto fullwidth = send("POST", "/api/login/",
+                        {{"username", "\xEF\xBC\xAE\xEF\xBC\xAF\xEF\xBC\xA2\xEF\xBC\xAF\xEF\xBC\xA4\xEF\xBC\xB9-here"},
+                         {"password", "whatever-1"}});  // "ＮＯＢＯＤＹ-here"
   EXPECT_EQ(fullwidth.status, 429) << fullwidth.body.dump();
 }
 

@@ -11,10 +11,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
-#include <algorithm>
 #include <functional>
 #include <iomanip>
 #include <mutex>
@@ -44,7 +44,8 @@ class OwnPostgres final {
 
   void start() {
     if (run("pg_start " + data() + " " + std::to_string(port_) + " " + dir_.path() + "/postgres.log") != 0) {
-      throw std::runtime_error("PostgreSQL did not start:\n" + test_support::read_text_file(dir_.path() + "/script.log"));
+      throw std::runtime_error("PostgreSQL did not start:\n" +
+                               test_support::read_text_file(dir_.path() + "/script.log"));
     }
   }
   void crash() { run("pg_crash " + data()); }
@@ -168,7 +169,8 @@ class ChaosTest : public ::testing::Test {
       switch (k % 7) {
         case 0:
           o.op = "create post";
-          result = client.send("POST", "/api/posts/", user.access, {{"title", "t" + std::to_string(k)}, {"content", "c"}});
+          result =
+              client.send("POST", "/api/posts/", user.access, {{"title", "t" + std::to_string(k)}, {"content", "c"}});
           break;
         case 1:
           o.op = "get post";
@@ -237,8 +239,9 @@ class ChaosTest : public ::testing::Test {
                         << std::chrono::duration_cast<milliseconds>(sent - acknowledged).count()
                         << " ms after its logout was acknowledged";
         }
-        if (use && use->status == 200) last_accepted_after_ = std::max<long long>(
-            last_accepted_after_, std::chrono::duration_cast<milliseconds>(sent - acknowledged).count());
+        if (use && use->status == 200)
+          last_accepted_after_ = std::max<long long>(
+              last_accepted_after_, std::chrono::duration_cast<milliseconds>(sent - acknowledged).count());
         std::this_thread::sleep_for(20ms);
       }
     }
@@ -260,21 +263,23 @@ class ChaosTest : public ::testing::Test {
       std::map<int, int> failures;
       Clock::time_point last_failure{};
       std::ostringstream details;
-      auto ms = [&](Clock::time_point t) { return std::chrono::duration_cast<milliseconds>(t - fault.injected).count(); };
+      auto ms = [&](Clock::time_point t) {
+        return std::chrono::duration_cast<milliseconds>(t - fault.injected).count();
+      };
       for (const auto& o : outcomes_) {
         // A failure belongs to the fault in force when it was answered.
         if (o.end < fault.injected || o.end >= until || ok(o.status)) continue;
         if (failures[o.status]++ < 3) {
-          details << "               " << o.op << " [" << ms(o.start) << ", " << ms(o.end) << "] ms -> " << o.status << "\n";
+          details << "               " << o.op << " [" << ms(o.start) << ", " << ms(o.end) << "] ms -> " << o.status
+                  << "\n";
         }
         last_failure = std::max(last_failure, o.end);
       }
       auto recovery = last_failure > fault.repaired
                           ? std::chrono::duration_cast<milliseconds>(last_failure - fault.repaired).count()
                           : 0;
-      auto probed = std::count_if(logouts_.begin(), logouts_.end(), [&](Clock::time_point t) {
-        return t >= fault.injected && t <= fault.repaired;
-      });
+      auto probed = std::count_if(logouts_.begin(), logouts_.end(),
+                                  [&](Clock::time_point t) { return t >= fault.injected && t <= fault.repaired; });
       std::ostringstream line;
       line << "[ chaos    ] " << std::left << std::setw(36) << fault.name << " failed:";
       if (failures.empty()) line << " none";
@@ -359,9 +364,9 @@ TEST_F(ChaosTest, KillsStopsAndRestartsLoseNothingAcceptNoRevokedTokenAndAnswerN
   report(faults, end);
   std::cout << "[ chaos    ] " << outcomes_.size() << " requests, " << succeeded << " succeeded; by status:";
   for (const auto& [status, count] : by_status) std::cout << " " << status << "=" << count;
-  std::cout << "\n[ chaos    ] " << logouts_.size() << " logouts probed; revoked tokens accepted later than 1 s: "
-            << late_acceptances_.load() << " (latest acceptance " << last_accepted_after_.load()
-            << " ms after a logout)\n";
+  std::cout << "\n[ chaos    ] " << logouts_.size()
+            << " logouts probed; revoked tokens accepted later than 1 s: " << late_acceptances_.load()
+            << " (latest acceptance " << last_accepted_after_.load() << " ms after a logout)\n";
   EXPECT_GT(succeeded, 1000u) << "too little load to show anything";
   EXPECT_GT(logouts_.size(), 30u);
   EXPECT_EQ(late_acceptances_.load(), 0);

@@ -20,7 +20,7 @@ class AuthLifecycleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     stack_ = new Stack(e2e::Env{{"JWT_REFRESH_REUSE_GRACE_SECONDS", "1"},
-                        {"EMAIL_VERIFICATION_URL", "http://localhost:5173/verify-email?token={token}"}},
+                                {"EMAIL_VERIFICATION_URL", "http://localhost:5173/verify-email?token={token}"}},
                        {{"GATEWAY_REFRESH_COOKIE", "true"}, {"GATEWAY_COOKIE_SECURE", "false"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();
   }
@@ -109,8 +109,11 @@ TEST_F(AuthLifecycleTest, TwoTabsGetTheSamePairAndLaterReuseKillsTheWholeFamily)
 
 TEST_F(AuthLifecycleTest, MeAndJwksDescribeTheCallerAndTheKeys) {
   auto registered = send("POST", "/api/register/",
-                         {{"username", "mona"}, {"email", "mona@example.com"}, {"name", "Mona"},
-                          {"password", "Mona-pass-123"}, {"password2", "Mona-pass-123"}});
+                         {{"username", "mona"},
+                          {"email", "mona@example.com"},
+                          {"name", "Mona"},
+                          {"password", "Mona-pass-123"},
+                          {"password2", "Mona-pass-123"}});
   ASSERT_EQ(registered.status, 201) << registered.body.dump();
   for (const char* field : {"id", "user_id", "username", "email", "name", "access", "refresh", "is_error", "message"}) {
     EXPECT_TRUE(registered.body.contains(field)) << field;
@@ -154,10 +157,9 @@ TEST_F(AuthLifecycleTest, SeedTwoRegistrationAndTokenFlow) {
   // Seed 002 documents admin/admin; Django's default validators refuse it, and so do we.
   auto weak = send("POST", "/api/register/", {{"username", "admin"}, {"password", "admin"}});
   ASSERT_EQ(weak.status, 400);
-  EXPECT_EQ(weak.body["password"],
-            json({"The password is too similar to the username.",
-                  "This password is too short. It must contain at least 8 characters.",
-                  "This password is too common."}));
+  EXPECT_EQ(weak.body["password"], json({"The password is too similar to the username.",
+                                         "This password is too short. It must contain at least 8 characters.",
+                                         "This password is too common."}));
   auto registered = send("POST", "/api/register/", {{"username", "admin"}, {"password", "Adm1n-strong-pw"}});
   ASSERT_EQ(registered.status, 201);
   EXPECT_EQ(registered.body["username"], "admin");
@@ -194,9 +196,9 @@ TEST_F(AuthLifecycleTest, AnImportedDjangoUserLogsInWithTheOldPassword) {
   EXPECT_EQ(me.body["id"], 7001);
   EXPECT_EQ(me.body["date_joined"], "2024-01-02T03:04:05.123456Z");
   // Rehashed at that login: the old password keeps working, now against argon2id.
-  EXPECT_EQ(send("POST", "/api/token/", {{"email", "naut@example.com"}, {"password", "correct horse battery staple"}})
-                .status,
-            200);
+  EXPECT_EQ(
+      send("POST", "/api/token/", {{"email", "naut@example.com"}, {"password", "correct horse battery staple"}}).status,
+      200);
 }
 
 TEST_F(AuthLifecycleTest, RevocationsSurviveARedisRestartThatLostEverything) {

@@ -23,7 +23,7 @@ TEST(GenerateKey, WritesAPrivateKeyOnceAndKeepsItAfterwards) {
   EXPECT_NE(run().find("generated"), std::string::npos);
   std::string first = test_support::read_text_file(key);
   EXPECT_NE(first.find("BEGIN PRIVATE KEY"), std::string::npos);
-  struct stat info{};
+  struct stat info {};
   ASSERT_EQ(stat(key.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
   EXPECT_NE(run().find("kept existing"), std::string::npos);

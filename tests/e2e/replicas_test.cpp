@@ -39,8 +39,8 @@ class Replicas : public ::testing::Test {
   static void SetUpTestSuite() {
     // Logins and refreshes at load rate from one address must not hit the rate limits.
     stack_ = new Stack(Env{{"LOGIN_LIMIT_PER_CLIENT_MAX", "1000000"},
-                        {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "1000000"},
-                        {"REGISTER_LIMIT_PER_CLIENT_MAX", "1000000"}});
+                           {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "1000000"},
+                           {"REGISTER_LIMIT_PER_CLIENT_MAX", "1000000"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();
     auth_port2_ = test_support::free_port();
     content_port2_ = test_support::free_port();
@@ -69,9 +69,9 @@ class Replicas : public ::testing::Test {
   }
 
   static User new_user(const std::string& name) {
-    auto registered = stack_->send("POST", "/api/register/",
-                                   {{"email", name + "@example.com"}, {"password", kPassword}}, {}, {},
-                                   "application/json", gateway_ports_[0]);
+    auto registered =
+        stack_->send("POST", "/api/register/", {{"email", name + "@example.com"}, {"password", kPassword}}, {}, {},
+                     "application/json", gateway_ports_[0]);
     EXPECT_EQ(registered.status, 201) << registered.body.dump();
     User user{registered.body.value("access", ""), registered.body.value("refresh", ""), 0, {}};
     auto post = stack_->send("POST", "/api/posts/", {{"title", "first"}, {"content", "x"}}, user.access, {},
@@ -119,8 +119,8 @@ class Replicas : public ::testing::Test {
         switch (k % 5) {
           case 0:
             o.op = "create post";
-            result = client.Post("/api/posts/", bearer, json{{"title", "t" + std::to_string(k)}, {"content", "c"}}.dump(),
-                                 "application/json");
+            result = client.Post("/api/posts/", bearer,
+                                 json{{"title", "t" + std::to_string(k)}, {"content", "c"}}.dump(), "application/json");
             break;
           case 1:
             o.op = "get post";
@@ -269,14 +269,13 @@ TEST_F(Replicas, ATokenRevokedThroughOneGatewayIsRefusedByTheOtherWithinOneSecon
   User user = new_user("revoke");
   auto before = stack_->send("GET", "/api/me/", nullptr, user.access, {}, "application/json", gateway_ports_[1]);
   ASSERT_EQ(before.status, 200);
-  auto logout = stack_->send("POST", "/api/logout/", {{"refresh", user.refresh}}, user.access, {},
-                             "application/json", gateway_ports_[0]);
+  auto logout = stack_->send("POST", "/api/logout/", {{"refresh", user.refresh}}, user.access, {}, "application/json",
+                             gateway_ports_[0]);
   ASSERT_EQ(logout.status, 200) << logout.body.dump();
   auto logged_out = Clock::now();
   bool refused = test_support::wait_until(std::chrono::seconds(1), [&] {
-    return stack_->client(gateway_ports_[1])
-               .Get("/api/posts/", {{"Authorization", "Bearer " + user.access}})
-               ->status == 401;
+    return stack_->client(gateway_ports_[1]).Get("/api/posts/", {{"Authorization", "Bearer " + user.access}})->status ==
+           401;
   });
   EXPECT_TRUE(refused) << "gateway 1 still accepts the token 1 s after the logout at gateway 0";
   std::cout << "[ replicas ] refused by the other gateway after "
@@ -292,17 +291,28 @@ TEST_F(Replicas, MetricsCountRequestsCallsAndPoolsOnTheirOwnPort) {
   std::string gateway = metrics(stack_->metrics_port("gateway-0"));
   EXPECT_GE(sample(gateway, R"(http_requests_total{route="/api/posts/{id}/",method="GET",status="200"})"), 1);
   EXPECT_GE(sample(gateway, R"(http_request_duration_seconds_count{route="/api/posts/{id}/",method="GET"})"), 1);
-  EXPECT_GE(sample(gateway, R"(grpc_client_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})"), 1);
+  EXPECT_GE(
+      sample(
+          gateway,
+          R"(grpc_client_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})"),
+      1);
   EXPECT_GE(sample(gateway, "process_resident_memory_bytes"), 1e6);
   EXPECT_EQ(sample(gateway, "http_server_threads"), 64);
 
   std::string content = metrics(stack_->metrics_port("content2"));
-  EXPECT_GE(sample(content, R"(grpc_server_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})"), 1);
+  EXPECT_GE(
+      sample(
+          content,
+          R"(grpc_server_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})"),
+      1);
   EXPECT_EQ(sample(content, "db_pool_size"), 8);
   EXPECT_GE(sample(content, "db_pool_connections_open"), 1);
 
   std::string auth = metrics(stack_->metrics_port("auth2"));
-  EXPECT_GE(sample(auth, R"(grpc_server_handled_total{grpc_service="auth.v1.AuthService",grpc_method="Register",grpc_code="OK"})"), 1);
+  EXPECT_GE(
+      sample(auth,
+             R"(grpc_server_handled_total{grpc_service="auth.v1.AuthService",grpc_method="Register",grpc_code="OK"})"),
+      1);
   // Not routed through the API port.
   EXPECT_EQ(stack_->send("GET", "/metrics", nullptr, {}, {}, "application/json", gateway_ports_[0]).status, 404);
 }
@@ -311,7 +321,8 @@ TEST_F(Replicas, MetricsCountRequestsCallsAndPoolsOnTheirOwnPort) {
 // finish, new ones go to the other replica, and it exits 0.
 TEST_F(Replicas, SigtermedServiceReplicasFinishTheirCallsAndExitZero) {
   // Bring the killed replicas back, on the ports the gateways already balance over.
-  stack_->content_ = stack_->start_content(stack_->content_port_, "content-back", {{"AUTH_SERVICE_TARGET", auth_targets()}});
+  stack_->content_ =
+      stack_->start_content(stack_->content_port_, "content-back", {{"AUTH_SERVICE_TARGET", auth_targets()}});
   stack_->start_auth();
   ASSERT_TRUE(test_support::wait_until(std::chrono::seconds(20), [] {
     return healthcheck("auth-service", {{"AUTH_LISTEN_ADDR", Stack::address(stack_->auth_port_)}}) == 0;
@@ -328,14 +339,17 @@ TEST_F(Replicas, SigtermedServiceReplicasFinishTheirCallsAndExitZero) {
   const std::string get_post_ok =
       R"(grpc_server_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})";
   for (int port : gateway_ports_) {
-    ASSERT_TRUE(test_support::wait_until(std::chrono::seconds(20), [&] {
-      double before = sample(metrics(stack_->metrics_port("content-back")), get_post_ok);
-      for (int i = 0; i < 8; ++i) {
-        stack_->send("GET", "/api/posts/" + std::to_string(users[0].post_id) + "/", nullptr, users[0].access, {},
-                     "application/json", port);
-      }
-      return sample(metrics(stack_->metrics_port("content-back")), get_post_ok) > before;
-    })) << "gateway on " << port << " never reached the restarted content replica";
+    ASSERT_TRUE(
+        test_support::wait_until(std::chrono::seconds(20),
+                                 [&] {
+                                   double before = sample(metrics(stack_->metrics_port("content-back")), get_post_ok);
+                                   for (int i = 0; i < 8; ++i) {
+                                     stack_->send("GET", "/api/posts/" + std::to_string(users[0].post_id) + "/",
+                                                  nullptr, users[0].access, {}, "application/json", port);
+                                   }
+                                   return sample(metrics(stack_->metrics_port("content-back")), get_post_ok) > before;
+                                 }))
+        << "gateway on " << port << " never reached the restarted content replica";
   }
   auto origin = Clock::now();
   Load load(users, gateway_ports_);

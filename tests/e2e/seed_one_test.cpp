@@ -2,7 +2,6 @@
 // register users, and users verify their email before they log in.
 #include "e2e/stack.hpp"
 
-
 namespace {
 
 using e2e::json;
@@ -13,8 +12,8 @@ class SeedOneTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     stack_ = new Stack(e2e::Env{{"REGISTRATION_POLICY", "admin-only"},
-                        {"REQUIRE_VERIFIED_EMAIL", "true"},
-                        {"EMAIL_VERIFICATION_URL", "https://app.example/verify?token={token}"}});
+                                {"REQUIRE_VERIFIED_EMAIL", "true"},
+                                {"EMAIL_VERIFICATION_URL", "https://app.example/verify?token={token}"}});
     ASSERT_TRUE(stack_->ready()) << stack_->logs();
   }
   static void TearDownTestSuite() {
@@ -59,9 +58,9 @@ TEST_F(SeedOneTest, SuperuserRegistersAUserWhoVerifiesLogsInRefreshesAndLogsOut)
   auto unverified = send("POST", "/api/auth/token/", credentials);
   EXPECT_EQ(unverified.status, 403);
   EXPECT_EQ(unverified.body["code"], "email_not_verified");
-  auto others_cannot_register = send("POST", "/api/register/",
-                                     {{"username", "x2"}, {"password", "Your-pass-2024"}, {"email", "x2@example.com"}},
-                                     admin.body["refresh_token"]);
+  auto others_cannot_register =
+      send("POST", "/api/register/", {{"username", "x2"}, {"password", "Your-pass-2024"}, {"email", "x2@example.com"}},
+           admin.body["refresh_token"]);
   EXPECT_EQ(others_cannot_register.status, 401);
 
   ASSERT_EQ(send("POST", "/api/verify-email/", {{"token", stack_->mailed_token("youremail@example.com")}}).status, 200);

@@ -114,11 +114,14 @@ class Stack {
   }
 
   bool ready(int port = 0) {
-    return test_support::wait_until(std::chrono::seconds(30), [&] {
-      if (!auth_->running() || !content_->running() || !gateway_->running()) return true;  // fail fast
-      auto result = client(port).Get("/readyz");
-      return result && result->status == 200;
-    }) && auth_->running() && content_->running() && gateway_->running();
+    return test_support::wait_until(std::chrono::seconds(30),
+                                    [&] {
+                                      if (!auth_->running() || !content_->running() || !gateway_->running())
+                                        return true;  // fail fast
+                                      auto result = client(port).Get("/readyz");
+                                      return result && result->status == 200;
+                                    }) &&
+           auth_->running() && content_->running() && gateway_->running();
   }
 
   httplib::Client client(int port = 0) const {
@@ -135,11 +138,16 @@ class Stack {
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     std::string payload = body.is_null() ? "" : body.dump();
     httplib::Result result(nullptr, httplib::Error::Unknown);
-    if (method == "GET") result = c.Get(path, headers);
-    else if (method == "POST") result = c.Post(path, headers, payload, content_type);
-    else if (method == "PUT") result = c.Put(path, headers, payload, content_type);
-    else if (method == "PATCH") result = c.Patch(path, headers, payload, content_type);
-    else if (method == "DELETE") result = c.Delete(path, headers);
+    if (method == "GET")
+      result = c.Get(path, headers);
+    else if (method == "POST")
+      result = c.Post(path, headers, payload, content_type);
+    else if (method == "PUT")
+      result = c.Put(path, headers, payload, content_type);
+    else if (method == "PATCH")
+      result = c.Patch(path, headers, payload, content_type);
+    else if (method == "DELETE")
+      result = c.Delete(path, headers);
     Reply reply;
     if (!result) {
       ADD_FAILURE() << method << " " << path << " failed: " << httplib::to_string(result.error());

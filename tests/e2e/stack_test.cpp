@@ -61,7 +61,8 @@ TEST_F(StackTest, SeedZeroClientFlowRegisterLoginRefreshAndPostsCrud) {
   EXPECT_NE(refreshed.body["refresh"], refresh);
   access = refreshed.body["access"];
 
-  auto created = send("POST", "/api/posts/", {{"title", "New Post"}, {"content", "This is the content of the new post."}}, access);
+  auto created =
+      send("POST", "/api/posts/", {{"title", "New Post"}, {"content", "This is the content of the new post."}}, access);
   ASSERT_EQ(created.status, 201) << created.body.dump();
   for (const char* field : {"id", "title", "content", "user", "created_at", "updated_at"}) {
     EXPECT_TRUE(created.body.contains(field)) << field;
@@ -150,7 +151,8 @@ TEST_F(StackTest, TokenEndpointAcceptsUsernameLoginAndRefusesWrongPasswords) {
 TEST_F(StackTest, RepeatedFailedLoginsAreThrottledWith429AndRetryAfter) {
   ASSERT_EQ(send("POST", "/api/register/", {{"username", "victim"}, {"password", "victim-pass-1"}}).status, 201);
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(send("POST", "/api/token/", {{"username", "victim"}, {"password", "guess" + std::to_string(i)}}).status, 401);
+    EXPECT_EQ(send("POST", "/api/token/", {{"username", "victim"}, {"password", "guess" + std::to_string(i)}}).status,
+              401);
   }
   auto throttled = send("POST", "/api/token/", {{"username", "victim"}, {"password", "victim-pass-1"}});
   EXPECT_EQ(throttled.status, 429);
@@ -215,12 +217,14 @@ TEST_F(StackTest, ProbesAnswer) {
 }
 
 TEST_F(StackTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
-  ASSERT_EQ(send("POST", "/tasks/register/", {{"username", "jigyasnh"}, {"password", "securepassword123"}}).status, 201);
+  ASSERT_EQ(send("POST", "/tasks/register/", {{"username", "jigyasnh"}, {"password", "securepassword123"}}).status,
+            201);
   auto tokens = send("POST", "/api/token/", {{"username", "jigyasnh"}, {"password", "securepassword123"}});
   ASSERT_EQ(tokens.status, 200);
   std::string access = tokens.body["access"];
 
-  auto created = send("POST", "/tasks/create/", {{"title", "Buy Groceries"}, {"description", "blah, Eggs, Bread"}}, access);
+  auto created =
+      send("POST", "/tasks/create/", {{"title", "Buy Groceries"}, {"description", "blah, Eggs, Bread"}}, access);
   ASSERT_EQ(created.status, 201) << created.body.dump();
   EXPECT_EQ(created.body["title"], "Buy Groceries");
   EXPECT_EQ(created.body["description"], "blah, Eggs, Bread");
@@ -284,8 +288,7 @@ TEST_F(StackTest, CanonicalTaskRoutesKeepTasksPrivateAndPageOnRequest) {
   auto put = send("PUT", item, {{"title", "one, again"}, {"description", "d"}, {"status", "completed"}}, access);
   ASSERT_EQ(put.status, 200) << put.body.dump();
   EXPECT_EQ(put.body["description"], "d");
-  EXPECT_EQ(send("PUT", item, {{"status", "pending"}}, access).body,
-            json({{"title", {"This field is required."}}}));
+  EXPECT_EQ(send("PUT", item, {{"status", "pending"}}, access).body, json({{"title", {"This field is required."}}}));
 }
 
 TEST_F(StackTest, SeedTwoDashboardGreetsTheUserByName) {

@@ -56,8 +56,8 @@ Outcome frame(std::string_view input, std::string_view cuts, const FramingLimits
 }
 
 bool same(const FramedRequest& a, const FramedRequest& b) {
-  return a.method == b.method && a.target == b.target && a.minor_version == b.minor_version &&
-         a.headers == b.headers && a.has_body == b.has_body && a.body == b.body && a.keep_alive == b.keep_alive;
+  return a.method == b.method && a.target == b.target && a.minor_version == b.minor_version && a.headers == b.headers &&
+         a.has_body == b.has_body && a.body == b.body && a.keep_alive == b.keep_alive;
 }
 
 }  // namespace

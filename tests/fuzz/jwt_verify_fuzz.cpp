@@ -4,9 +4,9 @@
 // The property: nothing but a token we signed verifies. The seeds (make_jwt_seeds.py) include
 // the signed ones (jwt_originals.inc); libFuzzer mutates their bytes, and an accepted mutation
 // of the header or payload would be a forgery (see is_original).
+#include "common/access/token_verifier.hpp"
 #include "common/core/base64url.hpp"
 #include "common/jwt/jwt.hpp"
-#include "common/access/token_verifier.hpp"
 #include "fuzz_support.hpp"
 
 #include <memory>

@@ -1,6 +1,6 @@
 // gateway::parse_body and string_field. Input: the Content-Type line, '\n', the body.
-#include "fuzz_support.hpp"
 #include "common/core/text.hpp"
+#include "fuzz_support.hpp"
 #include "gateway/request_body.hpp"
 
 #include <string>

@@ -19,7 +19,7 @@ namespace {
 struct Fixture {
   gateway::Upstreams upstreams{"127.0.0.1:1", "127.0.0.1:1", std::chrono::milliseconds(100)};
   common::AccessTokens tokens{common::VerifierConfig{}, [] { return std::vector<common::jwt::KeyHandle>{}; },
-                             [](std::string_view, std::string_view) -> bool { throw std::runtime_error("no auth"); }};
+                              [](std::string_view, std::string_view) -> bool { throw std::runtime_error("no auth"); }};
   gateway::Router router;
   Fixture() { gateway::add_all_routes(router, upstreams, tokens); }
 };

@@ -29,12 +29,21 @@ TEST_F(AuthRoutesTest, RegisterAnswersTheUnionOfTheSeedShapes) {
   *reply.mutable_tokens() = token_pair("access-9", "refresh-9");
   auth_.register_user.reply_with(reply);
   auto registered = send("POST", "/api/register/",
-                         {{"username", "mona"}, {"email", "mona@example.com"}, {"name", "Mona"},
-                          {"password", "Mona-pass-123"}, {"password2", "Mona-pass-124"}});
+                         {{"username", "mona"},
+                          {"email", "mona@example.com"},
+                          {"name", "Mona"},
+                          {"password", "Mona-pass-123"},
+                          {"password2", "Mona-pass-124"}});
   ASSERT_EQ(registered.status, 201) << registered.text;
-  EXPECT_EQ(registered.body, json({{"id", 9}, {"user_id", 9}, {"username", "mona"}, {"email", "mona@example.com"},
-                                   {"name", "Mona"}, {"is_error", 0}, {"message", "success"},
-                                   {"access", "access-9"}, {"refresh", "refresh-9"}}));
+  EXPECT_EQ(registered.body, json({{"id", 9},
+                                   {"user_id", 9},
+                                   {"username", "mona"},
+                                   {"email", "mona@example.com"},
+                                   {"name", "Mona"},
+                                   {"is_error", 0},
+                                   {"message", "success"},
+                                   {"access", "access-9"},
+                                   {"refresh", "refresh-9"}}));
   auto sent = auth_.register_user.last_request();
   EXPECT_EQ(sent.username(), "mona");
   EXPECT_EQ(sent.email(), "mona@example.com");
@@ -47,7 +56,8 @@ TEST_F(AuthRoutesTest, RegisterAnswersTheUnionOfTheSeedShapes) {
   // (admin-only registration is auth's decision).
   reply.clear_tokens();
   auth_.register_user.reply_with(reply);
-  auto without_tokens = send("POST", "/api/register/", {{"email", "mona@example.com"}, {"password", "p"}}, "admin-token");
+  auto without_tokens =
+      send("POST", "/api/register/", {{"email", "mona@example.com"}, {"password", "p"}}, "admin-token");
   ASSERT_EQ(without_tokens.status, 201);
   EXPECT_FALSE(without_tokens.body.contains("access"));
   EXPECT_FALSE(without_tokens.body.contains("refresh"));
@@ -68,7 +78,8 @@ TEST_F(AuthRoutesTest, SeedThreeRegistersWithUsernameAndPasswordOnly) {
   EXPECT_EQ(sent.password(), "Tasker-pass-1");
   EXPECT_FALSE(sent.has_email());
 
-  auth_.register_user.fail_with(common::invalid_argument({{"username", {"A user with that username already exists."}}}));
+  auth_.register_user.fail_with(
+      common::invalid_argument({{"username", {"A user with that username already exists."}}}));
   auto again = send("POST", "/tasks/register/", {{"username", "tasker"}, {"password", "Tasker-pass-1"}});
   EXPECT_EQ(again.status, 400);
   EXPECT_EQ(again.body, json({{"username", {"A user with that username already exists."}}}));
@@ -106,7 +117,8 @@ TEST_F(AuthRoutesTest, LoginAliasesAnswerInTheirSeedsShapes) {
 }
 
 TEST_F(AuthRoutesTest, FailedAndThrottledLoginsKeepAuthsAnswer) {
-  auth_.login.fail_with(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "No active account found with the given credentials"));
+  auth_.login.fail_with(
+      grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "No active account found with the given credentials"));
   auto wrong = send("POST", "/api/token/", {{"username", "alice"}, {"password", "nope"}});
   EXPECT_EQ(wrong.status, 401);
   // simplejwt puts no code on a failed login.
@@ -131,7 +143,8 @@ TEST_F(AuthRoutesTest, RefreshAliasesRotateInTheirSeedsShapes) {
   EXPECT_EQ(seed_one.body, json({{"access_token", "access-2"}, {"refresh_token", "refresh-2"}}));
   EXPECT_EQ(auth_.refresh.last_request().refresh(), "refresh-x");
 
-  EXPECT_EQ(send("POST", "/api/auth/token/refresh/", {{"refresh", "refresh-x"}}).body, json({{"refresh_token", kRequired}}));
+  EXPECT_EQ(send("POST", "/api/auth/token/refresh/", {{"refresh", "refresh-x"}}).body,
+            json({{"refresh_token", kRequired}}));
   EXPECT_EQ(send("POST", "/api/token/refresh/", json::object()).body, json({{"refresh", kRequired}}));
   auto blank = send("POST", "/api/token/refresh/", {{"refresh", ""}});
   EXPECT_EQ(blank.status, 400);
@@ -189,8 +202,12 @@ TEST_F(AuthRoutesTest, MeDescribesTheCaller) {
   std::string access = tokens_.access();
   auto me = send("GET", "/api/me/", nullptr, access);
   ASSERT_EQ(me.status, 200) << me.text;
-  EXPECT_EQ(me.body, json({{"id", 7}, {"username", "mona"}, {"email", "mona@example.com"}, {"name", "Mona"},
-                           {"email_verified", false}, {"date_joined", "2026-11-23T12:00:00.123456Z"}}));
+  EXPECT_EQ(me.body, json({{"id", 7},
+                           {"username", "mona"},
+                           {"email", "mona@example.com"},
+                           {"name", "Mona"},
+                           {"email_verified", false},
+                           {"date_joined", "2026-11-23T12:00:00.123456Z"}}));
   EXPECT_EQ(auth_.get_me.last_metadata("authorization"), "Bearer " + access);
   EXPECT_EQ(send("GET", "/api/me/").status, 401);
   EXPECT_EQ(auth_.get_me.calls(), 1u);
@@ -216,8 +233,13 @@ TEST_F(AuthRoutesTest, TheJwksIsPublicAndCacheable) {
   EXPECT_FALSE(jwks.has_header("Pragma"));
   ASSERT_EQ(jwks.body["keys"].size(), 1u);
   auto key = tokens_.jwks().keys(0);
-  EXPECT_EQ(jwks.body["keys"][0], json({{"kty", key.kty()}, {"crv", key.crv()}, {"x", key.x()}, {"y", key.y()},
-                                        {"kid", key.kid()}, {"alg", key.alg()}, {"use", key.use()}}));
+  EXPECT_EQ(jwks.body["keys"][0], json({{"kty", key.kty()},
+                                        {"crv", key.crv()},
+                                        {"x", key.x()},
+                                        {"y", key.y()},
+                                        {"kid", key.kid()},
+                                        {"alg", key.alg()},
+                                        {"use", key.use()}}));
 }
 
 }  // namespace

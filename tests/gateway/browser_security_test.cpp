@@ -14,8 +14,9 @@ const std::string kOrigin = "http://localhost:3000";
 
 TEST_F(BrowserSecurityTest, PreflightsAreAnsweredForTheConfiguredOriginsOnly) {
   auto client = this->client();
-  auto preflight = client.Options("/auth/register", {{"Origin", kOrigin}, {"Access-Control-Request-Method", "POST"},
-                                                      {"Access-Control-Request-Headers", "content-type,x-csrf-token"}});
+  auto preflight = client.Options("/auth/register", {{"Origin", kOrigin},
+                                                     {"Access-Control-Request-Method", "POST"},
+                                                     {"Access-Control-Request-Headers", "content-type,x-csrf-token"}});
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
   EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), kOrigin);
@@ -27,14 +28,14 @@ TEST_F(BrowserSecurityTest, PreflightsAreAnsweredForTheConfiguredOriginsOnly) {
   EXPECT_EQ(preflight->get_header_value("Vary"), "Origin");
   EXPECT_EQ(preflight->get_header_value("Allow"), "POST, OPTIONS");
 
-  auto other_dev_origin = client.Options("/api/posts/", {{"Origin", "http://localhost:5173"},
-                                                         {"Access-Control-Request-Method", "GET"}});
+  auto other_dev_origin =
+      client.Options("/api/posts/", {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "GET"}});
   ASSERT_TRUE(other_dev_origin);
   EXPECT_EQ(other_dev_origin->get_header_value("Access-Control-Allow-Origin"), "http://localhost:5173");
   EXPECT_EQ(other_dev_origin->get_header_value("Access-Control-Allow-Methods"), "GET, POST, OPTIONS");
 
-  auto foreign = client.Options("/auth/register", {{"Origin", "https://evil.example"},
-                                                   {"Access-Control-Request-Method", "POST"}});
+  auto foreign =
+      client.Options("/auth/register", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   ASSERT_TRUE(foreign);
   EXPECT_EQ(foreign->status, 204);
   EXPECT_FALSE(foreign->has_header("Access-Control-Allow-Origin"));

@@ -110,8 +110,8 @@ httplib::Client GatewayTest::client() const {
 
 std::string GatewayTest::listen_url() const { return "http://127.0.0.1:" + std::to_string(gateway_->port()); }
 
-Reply GatewayTest::send(const std::string& method, const std::string& path, const json& body,
-                        const std::string& token, httplib::Headers headers, const std::string& content_type) {
+Reply GatewayTest::send(const std::string& method, const std::string& path, const json& body, const std::string& token,
+                        httplib::Headers headers, const std::string& content_type) {
   httplib::Request request;
   request.method = method;
   request.path = path;
@@ -119,8 +119,8 @@ Reply GatewayTest::send(const std::string& method, const std::string& path, cons
   request.headers = std::move(headers);
   if (method == "POST" || method == "PUT" || method == "PATCH") {
     request.body = body.is_string() && content_type != "application/json" ? body.get<std::string>()
-                   : body.is_null()                                     ? std::string()
-                                                                        : body.dump();
+                   : body.is_null()                                       ? std::string()
+                                                                          : body.dump();
     request.set_header("Content-Type", content_type);
   }
   auto result = client().send(request);

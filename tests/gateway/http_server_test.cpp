@@ -110,8 +110,7 @@ TEST_F(HttpServerTest, BadBodiesGetDrfErrorsAndReachNoService) {
 
   auto not_an_object = send("POST", "/api/posts/", json::array({1, 2}), tokens_.access());
   EXPECT_EQ(not_an_object.status, 400);
-  EXPECT_EQ(not_an_object.body,
-            json({{"non_field_errors", {"Invalid data. Expected a dictionary, but got list."}}}));
+  EXPECT_EQ(not_an_object.body, json({{"non_field_errors", {"Invalid data. Expected a dictionary, but got list."}}}));
 
   auto bad_type = send("POST", "/api/posts/", {{"title", json::array()}, {"content", "c"}}, tokens_.access());
   EXPECT_EQ(bad_type.status, 400);
@@ -121,7 +120,8 @@ TEST_F(HttpServerTest, BadBodiesGetDrfErrorsAndReachNoService) {
 }
 
 TEST_F(HttpServerTest, TheRequestIdTravelsToTheServiceAndBack) {
-  auth_.login.fail_with(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "No active account found with the given credentials"));
+  auth_.login.fail_with(
+      grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "No active account found with the given credentials"));
   auto reply = send("POST", "/api/token/", {{"username", "nobody"}, {"password", "x"}}, {},
                     {{"X-Request-Id", "e2e-trace-12345"}});
   EXPECT_EQ(reply.status, 401);
@@ -151,14 +151,16 @@ TEST_F(HttpServerTest, TheClientsTraceContinuesToTheServiceWithASpanOfTheGateway
 
   // Absent or malformed (upper case, a zero trace id, version ff): a new sampled trace.
   std::set<std::string> traces;
-  for (const std::string& given : std::vector<std::string>{"", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-                                  "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-                                  "ff-" + trace_id + "-00f067aa0ba902b7-01", "00-" + trace_id + "-00f067aa0ba902b7-01-x"}) {
+  for (const std::string& given : std::vector<std::string>{
+           "", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+           "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "ff-" + trace_id + "-00f067aa0ba902b7-01",
+           "00-" + trace_id + "-00f067aa0ba902b7-01-x"}) {
     httplib::Headers headers;
     if (!given.empty()) headers.emplace("traceparent", given);
     EXPECT_EQ(send("GET", "/api/posts/7/", nullptr, tokens_.access(), headers).status, 200);
     sent = content_.get_post.last_metadata("traceparent");
-    ASSERT_TRUE(std::regex_match(sent, parts, std::regex("00-([0-9a-f]{32})-[0-9a-f]{16}-01"))) << given << " -> " << sent;
+    ASSERT_TRUE(std::regex_match(sent, parts, std::regex("00-([0-9a-f]{32})-[0-9a-f]{16}-01")))
+        << given << " -> " << sent;
     EXPECT_NE(parts[1], trace_id) << given;
     traces.insert(parts[1]);
   }

@@ -17,16 +17,20 @@ class PostRoutesTest : public GatewayTest {
 };
 
 json post_body(std::int64_t id, const std::string& title, const std::string& content) {
-  return {{"id", id}, {"title", title}, {"content", content}, {"user", 7},
-          {"created_at", "2026-11-23T12:00:00.123456Z"}, {"updated_at", "2026-11-23T12:00:00.123456Z"}};
+  return {{"id", id},
+          {"title", title},
+          {"content", content},
+          {"user", 7},
+          {"created_at", "2026-11-23T12:00:00.123456Z"},
+          {"updated_at", "2026-11-23T12:00:00.123456Z"}};
 }
 
 TEST_F(PostRoutesTest, SeedZeroPostsCrudCallsTheContentService) {
   content::v1::CreatePostResponse created_reply;
   *created_reply.mutable_post() = sample_post(5, "New Post", "This is the content of the new post.");
   content_.create_post.reply_with(created_reply);
-  auto created = send("POST", "/api/posts/", {{"title", "New Post"}, {"content", "This is the content of the new post."}},
-                      access_);
+  auto created = send("POST", "/api/posts/",
+                      {{"title", "New Post"}, {"content", "This is the content of the new post."}}, access_);
   ASSERT_EQ(created.status, 201) << created.text;
   EXPECT_EQ(created.body, post_body(5, "New Post", "This is the content of the new post."));
   EXPECT_EQ(content_.create_post.last_request().title(), "New Post");

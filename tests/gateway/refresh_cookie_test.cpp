@@ -35,8 +35,9 @@ std::string cookie_token(const std::string& set_cookie) {
 }
 
 // token_pair() lets the refresh token live a day; Max-Age counts from the answer.
-const std::regex kDayLongCookie("refresh_token=([^;]+); Path=/; HttpOnly; SameSite=Strict; Max-Age=8640[0-9]|"
-                                "refresh_token=([^;]+); Path=/; HttpOnly; SameSite=Strict; Max-Age=8639[0-9]");
+const std::regex kDayLongCookie(
+    "refresh_token=([^;]+); Path=/; HttpOnly; SameSite=Strict; Max-Age=8640[0-9]|"
+    "refresh_token=([^;]+); Path=/; HttpOnly; SameSite=Strict; Max-Age=8639[0-9]");
 
 TEST_F(RefreshCookieTest, CookieModeKeepsTheRefreshTokenInAnHttpOnlyCookieGuardedByCsrf) {
   auto login = send("POST", "/api/token/", {{"username", "cookie"}, {"password", "Cookie-pass-123"}});

@@ -17,15 +17,21 @@ class TaskRoutesTest : public GatewayTest {
 };
 
 json task_body(std::int64_t id, const std::string& title, const std::string& status) {
-  return {{"id", id}, {"title", title}, {"description", "blah, Eggs, Bread"}, {"status", status}, {"user", 7},
-          {"created_at", "2026-11-23T12:00:00.123456Z"}, {"updated_at", "2026-11-23T12:00:00.123456Z"}};
+  return {{"id", id},
+          {"title", title},
+          {"description", "blah, Eggs, Bread"},
+          {"status", status},
+          {"user", 7},
+          {"created_at", "2026-11-23T12:00:00.123456Z"},
+          {"updated_at", "2026-11-23T12:00:00.123456Z"}};
 }
 
 TEST_F(TaskRoutesTest, SeedThreeTaskFlowThroughItsOwnRoutes) {
   content::v1::CreateTaskResponse created_reply;
   *created_reply.mutable_task() = sample_task(5, "Buy Groceries", "pending");
   content_.create_task.reply_with(created_reply);
-  auto created = send("POST", "/tasks/create/", {{"title", "Buy Groceries"}, {"description", "blah, Eggs, Bread"}}, access_);
+  auto created =
+      send("POST", "/tasks/create/", {{"title", "Buy Groceries"}, {"description", "blah, Eggs, Bread"}}, access_);
   ASSERT_EQ(created.status, 201) << created.text;
   EXPECT_EQ(created.body, task_body(5, "Buy Groceries", "pending"));
   auto create_sent = content_.create_task.last_request();
@@ -89,8 +95,8 @@ TEST_F(TaskRoutesTest, CanonicalTaskRoutesForwardEveryField) {
   content::v1::UpdateTaskResponse updated_reply;
   *updated_reply.mutable_task() = sample_task(1, "one, again", "completed");
   content_.update_task.reply_with(updated_reply);
-  auto put = send("PUT", "/api/tasks/1/", {{"title", "one, again"}, {"description", "d"}, {"status", "completed"}},
-                  access_);
+  auto put =
+      send("PUT", "/api/tasks/1/", {{"title", "one, again"}, {"description", "d"}, {"status", "completed"}}, access_);
   ASSERT_EQ(put.status, 200) << put.text;
   auto put_sent = content_.update_task.last_request();
   EXPECT_FALSE(put_sent.partial());
@@ -125,11 +131,12 @@ TEST_F(TaskRoutesTest, ListsPageOnRequestWithLinksToTheListenAddress) {
   // The client's Host never makes it into a link.
   auto page = send("GET", "/api/tasks/?limit=2&offset=1", nullptr, access_, {{"Host", "evil.example"}});
   ASSERT_EQ(page.status, 200);
-  EXPECT_EQ(page.body, json({{"count", 3},
-                             {"next", nullptr},
-                             {"previous", listen_url() + "/api/tasks/?limit=2"},
-                             {"results", json::array({task_body(2, "two", "in-progress"),
-                                                      task_body(3, "three", "in-progress")})}}));
+  EXPECT_EQ(
+      page.body,
+      json({{"count", 3},
+            {"next", nullptr},
+            {"previous", listen_url() + "/api/tasks/?limit=2"},
+            {"results", json::array({task_body(2, "two", "in-progress"), task_body(3, "three", "in-progress")})}}));
   EXPECT_EQ(content_.list_tasks.last_request().limit(), 2);
   EXPECT_EQ(content_.list_tasks.last_request().offset(), 1);
 

@@ -10,8 +10,8 @@
 #include "support/pg_fault_proxy.hpp"
 
 #include <functional>
-#include <thread>
 #include <iostream>
+#include <thread>
 
 namespace {
 
@@ -49,8 +49,8 @@ void drive_through_cuts(PgFaultProxy& proxy, const std::function<std::unique_ptr
       // The healthy answer is right too when only a read-only transaction's ROLLBACK was cut:
       // the rows were read already.
       EXPECT_TRUE(status.error_code() == Code::UNAVAILABLE || status.error_code() == fault_case.healthy)
-          << fault_case.name << " cut " << (sent ? "after sending" : "before sending") << " round trip " << k
-          << ": " << status.error_code() << " " << status.error_message();
+          << fault_case.name << " cut " << (sent ? "after sending" : "before sending") << " round trip " << k << ": "
+          << status.error_code() << " " << status.error_message();
     }
     proxy.arm(0, true);
     EXPECT_GT(k, 1u) << fault_case.name << " sent nothing to PostgreSQL";
@@ -128,7 +128,8 @@ TEST_F(ContentStorageFaultsTest, EveryPostStatementThroughADroppedConnectionIsUn
            content::v1::CreatePostResponse reply;
            return u.stub->CreatePost(context().get(), request, &reply);
          }});
-  drive({"GetPost", [&] { target_ = new_post(); }, [&](ContentUnit& u) {
+  drive({"GetPost", [&] { target_ = new_post(); },
+         [&](ContentUnit& u) {
            content::v1::GetPostRequest request;
            request.set_id(target_);
            content::v1::GetPostResponse reply;
@@ -140,7 +141,8 @@ TEST_F(ContentStorageFaultsTest, EveryPostStatementThroughADroppedConnectionIsUn
            content::v1::ListPostsResponse reply;
            return u.stub->ListPosts(context().get(), request, &reply);
          }});
-  drive({"UpdatePost", [&] { target_ = new_post(); }, [&](ContentUnit& u) {
+  drive({"UpdatePost", [&] { target_ = new_post(); },
+         [&](ContentUnit& u) {
            content::v1::UpdatePostRequest request;
            request.set_id(target_);
            request.set_partial(true);
@@ -148,7 +150,8 @@ TEST_F(ContentStorageFaultsTest, EveryPostStatementThroughADroppedConnectionIsUn
            content::v1::UpdatePostResponse reply;
            return u.stub->UpdatePost(context().get(), request, &reply);
          }});
-  drive({"DeletePost", [&] { target_ = new_post(); }, [&](ContentUnit& u) {
+  drive({"DeletePost", [&] { target_ = new_post(); },
+         [&](ContentUnit& u) {
            content::v1::DeletePostRequest request;
            request.set_id(target_);
            content::v1::DeletePostResponse reply;
@@ -163,7 +166,8 @@ TEST_F(ContentStorageFaultsTest, EveryTaskStatementThroughADroppedConnectionIsUn
            content::v1::CreateTaskResponse reply;
            return u.stub->CreateTask(context().get(), request, &reply);
          }});
-  drive({"GetTask", [&] { target_ = new_task(); }, [&](ContentUnit& u) {
+  drive({"GetTask", [&] { target_ = new_task(); },
+         [&](ContentUnit& u) {
            content::v1::GetTaskRequest request;
            request.set_id(target_);
            content::v1::GetTaskResponse reply;
@@ -174,7 +178,8 @@ TEST_F(ContentStorageFaultsTest, EveryTaskStatementThroughADroppedConnectionIsUn
            content::v1::ListTasksResponse reply;
            return u.stub->ListTasks(context().get(), request, &reply);
          }});
-  drive({"UpdateTask", [&] { target_ = new_task(); }, [&](ContentUnit& u) {
+  drive({"UpdateTask", [&] { target_ = new_task(); },
+         [&](ContentUnit& u) {
            content::v1::UpdateTaskRequest request;
            request.set_id(target_);
            request.set_partial(true);
@@ -182,7 +187,8 @@ TEST_F(ContentStorageFaultsTest, EveryTaskStatementThroughADroppedConnectionIsUn
            content::v1::UpdateTaskResponse reply;
            return u.stub->UpdateTask(context().get(), request, &reply);
          }});
-  drive({"DeleteTask", [&] { target_ = new_task(); }, [&](ContentUnit& u) {
+  drive({"DeleteTask", [&] { target_ = new_task(); },
+         [&](ContentUnit& u) {
            content::v1::DeleteTaskRequest request;
            request.set_id(target_);
            content::v1::DeleteTaskResponse reply;
@@ -275,11 +281,14 @@ class AuthStorageFaultsTest : public auth_test::AuthServiceTest {
 };
 
 TEST_F(AuthStorageFaultsTest, EveryAccountStatementThroughADroppedConnectionIsUnavailable) {
-  drive({"Register", [&] { ++registered_; }, [&](AuthUnit& u) {
+  drive({"Register", [&] { ++registered_; },
+         [&](AuthUnit& u) {
            auto name = "dave" + std::to_string(registered_);
            return register_user(name, name + "@example.com", "dave-pass-123", nullptr, u.under_test.stub.get());
          }});
-  drive({"Login", {}, [&](AuthUnit& u) { return login("carol", "", "carol-pass-12", nullptr, u.under_test.stub.get()); }});
+  drive({"Login", {}, [&](AuthUnit& u) {
+           return login("carol", "", "carol-pass-12", nullptr, u.under_test.stub.get());
+         }});
   drive({"GetMe", {}, [&](AuthUnit& u) {
            auth::v1::GetMeResponse reply;
            return u.under_test.stub->GetMe(call_context(access_).get(), auth::v1::GetMeRequest(), &reply);
@@ -289,9 +298,10 @@ TEST_F(AuthStorageFaultsTest, EveryAccountStatementThroughADroppedConnectionIsUn
            token_ = "verification-" + std::to_string(++registered_);
            pqxx::connection c(database_.url());
            pqxx::work tx(c);
-           tx.exec_params("INSERT INTO email_verifications (token_hash, user_id, email, expires_at) "
-                          "VALUES (sha256(convert_to($1, 'UTF8')), $2, 'carol@example.com', now() + interval '1 hour')",
-                          token_, user_id_);
+           tx.exec_params(
+               "INSERT INTO email_verifications (token_hash, user_id, email, expires_at) "
+               "VALUES (sha256(convert_to($1, 'UTF8')), $2, 'carol@example.com', now() + interval '1 hour')",
+               token_, user_id_);
            tx.commit();
          },
          [&](AuthUnit& u) {
@@ -314,7 +324,8 @@ TEST_F(AuthStorageFaultsTest, EveryTokenStatementThroughADroppedConnectionIsUnav
   drive({"Verify(access)", [&] { token_ = access_; }, verify_on});
   drive({"Verify(refresh)", [&] { token_ = fresh_login().tokens().refresh(); }, verify_on});
   // The access token of another session: logout revokes it by its own id as well.
-  drive({"Logout", [&] {
+  drive({"Logout",
+         [&] {
            token_ = fresh_login().tokens().refresh();
            other_access_ = fresh_login().tokens().access();
          },

@@ -46,8 +46,8 @@ SmtpSink::SmtpSink() {
   socklen_t length = sizeof address;
   int pipe_fds[2];
   if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      listen(listen_fd_, 16) != 0 ||
-      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 || pipe(pipe_fds) != 0) {
+      listen(listen_fd_, 16) != 0 || getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+      pipe(pipe_fds) != 0) {
     if (listen_fd_ >= 0) close(listen_fd_);
     throw std::runtime_error("SMTP sink cannot listen");
   }

@@ -10,8 +10,8 @@ namespace test_support {
 struct ReceivedMail {
   std::string mail_from;                // MAIL FROM's address, without the angle brackets
   std::vector<std::string> recipients;  // RCPT TO's addresses, likewise
-  std::string data;      // the message as delivered: dot-stuffing undone, CRLF line endings
-  std::string raw_data;  // the lines between DATA and the final ".", as they came over the wire
+  std::string data;                     // the message as delivered: dot-stuffing undone, CRLF line endings
+  std::string raw_data;                 // the lines between DATA and the final ".", as they came over the wire
 };
 
 // Just enough of an SMTP server on 127.0.0.1 to receive what a client sends: EHLO/HELO, MAIL,

@@ -2,15 +2,15 @@
 
 #include "common/redis/redis_client.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <fcntl.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <csignal>
@@ -116,8 +116,8 @@ bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& 
   }
 }
 
-Process::Process(const std::string& program, const std::map<std::string, std::string>& env,
-                 const std::string& log_path, const std::vector<std::string>& args)
+Process::Process(const std::string& program, const std::map<std::string, std::string>& env, const std::string& log_path,
+                 const std::vector<std::string>& args)
     : log_path_(log_path) {
   std::vector<std::string> variables;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -209,8 +209,8 @@ std::string read_text_file(const std::string& path) {
 }
 
 RedisServer::RedisServer(std::vector<std::string> extra_args) : port_(free_port()) {
-  args_ = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-           "--dir", dir_.path()};
+  args_ = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
+           "",       "--appendonly",        "no",     "--dir",     dir_.path()};
   args_.insert(args_.end(), extra_args.begin(), extra_args.end());
   start();
 }

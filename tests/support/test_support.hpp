@@ -54,8 +54,8 @@ bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& 
 // A child process with extra environment variables and arguments, its output in `log_path`.
 class Process final {
  public:
-  Process(const std::string& program, const std::map<std::string, std::string>& env,
-          const std::string& log_path, const std::vector<std::string>& args = {});
+  Process(const std::string& program, const std::map<std::string, std::string>& env, const std::string& log_path,
+          const std::vector<std::string>& args = {});
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;

@@ -56,9 +56,8 @@ void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {
   } else {
     body += "Send ";
   }
-  body += "this verification token to POST /api/verify-email/ as \"token\":\n" + token + "\n\n" +
-          "It expires in " + std::to_string(settings_.token_ttl.count() / 3600) +
-          " hours. If you did not register, ignore this mail.\n";
+  body += "this verification token to POST /api/verify-email/ as \"token\":\n" + token + "\n\n" + "It expires in " +
+          std::to_string(settings_.token_ttl.count() / 3600) + " hours. If you did not register, ignore this mail.\n";
   MailOutbox::enqueue(tx, {user.email, "Confirm your email address", body});
 }
 

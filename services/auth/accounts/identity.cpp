@@ -39,9 +39,7 @@ std::string normalized(std::string_view text, const icu::Normalizer2* (*instance
 
 std::string nfkc(std::string_view text) { return normalized(text, icu::Normalizer2::getNFKCInstance); }
 
-std::string nfkc_casefold(std::string_view text) {
-  return normalized(text, icu::Normalizer2::getNFKCCasefoldInstance);
-}
+std::string nfkc_casefold(std::string_view text) { return normalized(text, icu::Normalizer2::getNFKCCasefoldInstance); }
 
 // UTS #46 with the options of today's browsers (WHATWG URL): non-transitional, so "ß" stays a
 // letter of its own instead of becoming "ss"; bidi and CONTEXTJ checks; STD3 rules (letters,
@@ -86,8 +84,7 @@ std::optional<std::string> idna_ascii(std::string_view domain) {
   icu::StringByteSink<std::string> sink(&out);
   icu::IDNAInfo info;
   UErrorCode status = U_ZERO_ERROR;
-  uts46().nameToASCII_UTF8(icu::StringPiece(domain.data(), static_cast<int32_t>(domain.size())), sink, info,
-                           status);
+  uts46().nameToASCII_UTF8(icu::StringPiece(domain.data(), static_cast<int32_t>(domain.size())), sink, info, status);
   if (U_FAILURE(status) || info.hasErrors() || out.empty()) return std::nullopt;
   return out;
 }
@@ -97,8 +94,8 @@ bool is_username_text(std::string_view username) {
   icu::UnicodeString text = from_utf8(username);
   for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
     UChar32 c = text.char32At(i);
-    bool allowed = u_isalpha(c) || u_getIntPropertyValue(c, UCHAR_NUMERIC_TYPE) != U_NT_NONE || c == '_' ||
-                   c == '.' || c == '@' || c == '+' || c == '-';
+    bool allowed = u_isalpha(c) || u_getIntPropertyValue(c, UCHAR_NUMERIC_TYPE) != U_NT_NONE || c == '_' || c == '.' ||
+                   c == '@' || c == '+' || c == '-';
     // U+FFFD stands for an ill-formed sequence here, never for a letter.
     if (!allowed || c == 0xFFFD) return false;
   }

@@ -23,11 +23,10 @@ IdentityKeyReport fill_identity_keys(pqxx::connection& connection) {
       const char* holder_sql;
       const char* update_sql;
     };
-    for (const Field& field :
-         {Field{"username", identity::username_key, "SELECT id FROM users WHERE username_key = $1",
-                "UPDATE users SET username_key = $2 WHERE id = $1"},
-          Field{"email", identity::email_key, "SELECT id FROM users WHERE email_key = $1",
-                "UPDATE users SET email_key = $2 WHERE id = $1"}}) {
+    for (const Field& field : {Field{"username", identity::username_key, "SELECT id FROM users WHERE username_key = $1",
+                                     "UPDATE users SET username_key = $2 WHERE id = $1"},
+                               Field{"email", identity::email_key, "SELECT id FROM users WHERE email_key = $1",
+                                     "UPDATE users SET email_key = $2 WHERE id = $1"}}) {
       std::string name = field.name;
       if (row[name].is_null() || !row[name + "_missing"].as<bool>()) continue;
       std::string key = field.key_of(row[name].as<std::string>());

@@ -21,8 +21,7 @@ std::string max_length_message(std::size_t limit) {
 }
 
 bool is_domain_label_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 }  // namespace
@@ -68,9 +67,7 @@ bool is_valid_email(const std::string& email) {
 
 RegistrationInput normalize_registration(RegistrationInput input) {
   // A field that is not valid text is left as sent: validation refuses it as it is.
-  auto usable = [](const std::optional<std::string>& field) {
-    return field && !common::text_field_problem(*field);
-  };
+  auto usable = [](const std::optional<std::string>& field) { return field && !common::text_field_problem(*field); };
   for (auto* field : {&input.username, &input.email, &input.name}) {
     if (usable(*field)) *field = common::trim(**field);
   }
@@ -85,9 +82,9 @@ common::FieldErrors validate_registration(const RegistrationInput& in, const Pas
                                           bool email_required) {
   common::FieldErrors errors;
   // NUL and invalid UTF-8 first, in DRF's words; such a field gets no other check.
-  for (const auto& [field, value] : {std::pair{"username", &in.username}, std::pair{"email", &in.email},
-                                     std::pair{"name", &in.name}, std::pair{"password", &in.password},
-                                     std::pair{"password2", &in.password2}}) {
+  for (const auto& [field, value] :
+       {std::pair{"username", &in.username}, std::pair{"email", &in.email}, std::pair{"name", &in.name},
+        std::pair{"password", &in.password}, std::pair{"password2", &in.password2}}) {
     if (!*value) continue;
     if (auto problem = common::text_field_problem(**value)) errors[field].push_back(*problem);
   }
@@ -126,8 +123,8 @@ common::FieldErrors validate_registration(const RegistrationInput& in, const Pas
   } else if (in.password2 && *in.password2 != *in.password) {
     errors["password"].push_back("Password fields didn't match.");
   } else {
-    auto verdicts = validate_password(*in.password, {in.username.value_or(""), in.email.value_or(""),
-                                                     in.name.value_or("")}, passwords);
+    auto verdicts = validate_password(
+        *in.password, {in.username.value_or(""), in.email.value_or(""), in.name.value_or("")}, passwords);
     errors["password"] = std::move(verdicts);
     if (errors["password"].empty()) errors.erase("password");
   }

@@ -21,17 +21,15 @@ const common::Statement kInsert{
 // By key; a row without keys yet (written by an older replica during a rolling upgrade, see
 // migration 005) is found the old way until housekeeping gives it its keys. A keyed row wins.
 const common::Statement kByUsername{
-    "users_by_username",
-    std::string("SELECT ") + kColumns +
-        " FROM users WHERE username_key = $1 "
-        "OR (username_key IS NULL AND username IS NOT NULL AND lower(username) = lower($2)) "
-        "ORDER BY username_key IS NULL, id LIMIT 1"};
-const common::Statement kByEmail{
-    "users_by_email",
-    std::string("SELECT ") + kColumns +
-        " FROM users WHERE email_key = $1 "
-        "OR (email_key IS NULL AND email IS NOT NULL AND lower(email) = lower($2)) "
-        "ORDER BY email_key IS NULL, id LIMIT 1"};
+    "users_by_username", std::string("SELECT ") + kColumns +
+                             " FROM users WHERE username_key = $1 "
+                             "OR (username_key IS NULL AND username IS NOT NULL AND lower(username) = lower($2)) "
+                             "ORDER BY username_key IS NULL, id LIMIT 1"};
+const common::Statement kByEmail{"users_by_email",
+                                 std::string("SELECT ") + kColumns +
+                                     " FROM users WHERE email_key = $1 "
+                                     "OR (email_key IS NULL AND email IS NOT NULL AND lower(email) = lower($2)) "
+                                     "ORDER BY email_key IS NULL, id LIMIT 1"};
 const common::Statement kById{"users_by_id", std::string("SELECT ") + kColumns + " FROM users WHERE id = $1"};
 const common::Statement kRecordLogin{"users_record_login", "UPDATE users SET last_login = now() WHERE id = $1"};
 const common::Statement kReplaceHash{"users_replace_hash",
@@ -62,7 +60,8 @@ std::optional<UserRecord> first_user(const pqxx::result& result) {
 }  // namespace
 
 void UserStore::prepare(pqxx::connection& c) {
-  for (const auto* statement : {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kDeactivate}) {
+  for (const auto* statement :
+       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kDeactivate}) {
     statement->prepare(c);
   }
 }
@@ -73,10 +72,9 @@ UserRecord UserStore::create(const NewUser& user, const InSameTransaction& also)
       auto key = [](const std::optional<std::string>& value, std::string (*of)(std::string_view)) {
         return value ? std::optional<std::string>(of(*value)) : std::nullopt;
       };
-      auto created = to_user(common::exec1(tx, kInsert, user.username, user.email, user.name, user.password_hash,
-                                           user.is_staff, user.is_superuser, user.email_verified,
-                                           key(user.username, identity::username_key),
-                                           key(user.email, identity::email_key)));
+      auto created = to_user(common::exec1(
+          tx, kInsert, user.username, user.email, user.name, user.password_hash, user.is_staff, user.is_superuser,
+          user.email_verified, key(user.username, identity::username_key), key(user.email, identity::email_key)));
       if (also) also(tx, created);
       return created;
     });

@@ -125,9 +125,8 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
 grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                                     v1::LoginResponse* response) {
   return storage_rpc(context, "auth.Login", [&] {
-    auto errors = text_errors({{"username", &request->username()},
-                               {"email", &request->email()},
-                               {"password", &request->password()}});
+    auto errors = text_errors(
+        {{"username", &request->username()}, {"email", &request->email()}, {"password", &request->password()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     std::string username = common::trim(request->username());
     std::string email = common::trim(request->email());
@@ -148,11 +147,11 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     // which accounts exist. What it does reveal, once an attacker has used up an account's
     // budget, is that a username and an email belong together: the price of one budget.
     auto user = !username.empty() ? p_.users.find_by_username(username) : p_.users.find_by_email(email);
-    std::string account = user ? "id:" + std::to_string(user->id)
-                               : !username.empty() ? "u:" + identity::username_key(username)
-                                                   : "e:" + identity::email_key(email);
-    auto limit = throttled({p_.throttles.login_per_client.hit(client_address(*context)),
-                            p_.throttles.login_per_account.hit(account)});
+    std::string account = user                ? "id:" + std::to_string(user->id)
+                          : !username.empty() ? "u:" + identity::username_key(username)
+                                              : "e:" + identity::email_key(email);
+    auto limit = throttled(
+        {p_.throttles.login_per_client.hit(client_address(*context)), p_.throttles.login_per_account.hit(account)});
     if (!limit.ok()) return limit;
 
     if (!user) {

@@ -2,13 +2,13 @@
 
 #include "auth/accounts/account_policy.hpp"
 #include "auth/accounts/email_verifications.hpp"
+#include "auth/accounts/user_store.hpp"
 #include "auth/mail/mail_outbox.hpp"
 #include "auth/passwords/password_hasher.hpp"
 #include "auth/throttle/rate_limiter.hpp"
 #include "auth/tokens/refresh_family_store.hpp"
 #include "auth/tokens/revocation_store.hpp"
 #include "auth/tokens/token_issuer.hpp"
-#include "auth/accounts/user_store.hpp"
 #include "auth/v1/auth.grpc.pb.h"
 
 #include <atomic>

@@ -26,21 +26,17 @@ grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::Re
     }
     auto user = p_.users.find_by_id(claims.user_id);
     if (!user || !user->is_active) return token_not_valid();
-    auto rotation = p_.families.rotate(claims, request->refresh(), [&](const std::string& family) {
-      return p_.tokens.issue(*user, family);
-    });
+    auto rotation = p_.families.rotate(claims, request->refresh(),
+                                       [&](const std::string& family) { return p_.tokens.issue(*user, family); });
     switch (rotation.outcome) {
       case RotationOutcome::kRotated:
-      case RotationOutcome::kReplayed:
-        fill_tokens(rotation.pair, response->mutable_tokens());
-        return grpc::Status::OK;
+      case RotationOutcome::kReplayed: fill_tokens(rotation.pair, response->mutable_tokens()); return grpc::Status::OK;
       case RotationOutcome::kReuseDetected:
         common::log::warn("refresh token reused after rotation, family revoked",
                           {{"user_id", claims.user_id}, {"family", rotation.revoked->family}});
         p_.revocations.publish_families({*rotation.revoked});
         return token_not_valid(kTokenRevoked);
-      case RotationOutcome::kFamilyRevoked:
-        break;
+      case RotationOutcome::kFamilyRevoked: break;
     }
     return token_not_valid(kTokenRevoked);
   });
@@ -126,8 +122,10 @@ grpc::Status AuthServiceImpl::CheckRevocation(grpc::ServerContext* context, cons
     constexpr std::size_t kMaxIdBytes = 128;
     auto errors = text_errors({{"token_id", &request->token_id()}, {"family", &request->family()}});
     if (request->token_id().empty()) errors["token_id"].push_back("This field is required.");
-    if (request->token_id().size() > kMaxIdBytes) errors["token_id"].push_back("Ensure this field has no more than 128 characters.");
-    if (request->family().size() > kMaxIdBytes) errors["family"].push_back("Ensure this field has no more than 128 characters.");
+    if (request->token_id().size() > kMaxIdBytes)
+      errors["token_id"].push_back("Ensure this field has no more than 128 characters.");
+    if (request->family().size() > kMaxIdBytes)
+      errors["family"].push_back("Ensure this field has no more than 128 characters.");
     if (!errors.empty()) return common::invalid_argument(errors);
     response->set_revoked(p_.revocations.is_revoked(request->token_id(), request->family()));
     return grpc::Status::OK;

@@ -1,7 +1,7 @@
 #include "auth/app/admin_commands.hpp"
 
-#include "auth/app/auth_components.hpp"
 #include "auth/accounts/registration_rules.hpp"
+#include "auth/app/auth_components.hpp"
 #include "auth/django_import/user_import.hpp"
 #include "common/core/epoch.hpp"
 
@@ -82,8 +82,8 @@ int create_superuser(const AuthConfig& config, const Options& options, std::istr
     err << "Error: no password given (set AUTH_SUPERUSER_PASSWORD or pipe it on stdin).\n";
     return 2;
   }
-  auto input = normalize_registration({options.get("username"), options.get("email"), options.get("name"),
-                                       password, std::nullopt});
+  auto input = normalize_registration(
+      {options.get("username"), options.get("email"), options.get("name"), password, std::nullopt});
   auto errors = validate_registration(input, config.accounts.passwords);
   if (!errors.empty()) {
     print_field_errors(errors, err);

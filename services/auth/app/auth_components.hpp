@@ -1,8 +1,8 @@
 #pragma once
 
-#include "auth/app/auth_config.hpp"
-#include "auth/api/auth_service.hpp"
 #include "auth/accounts/email_verifications.hpp"
+#include "auth/api/auth_service.hpp"
+#include "auth/app/auth_config.hpp"
 #include "auth/mail/mail_outbox.hpp"
 #include "auth/mail/mailer.hpp"
 #include "common/pg/pg_pool.hpp"

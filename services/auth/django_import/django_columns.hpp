@@ -14,11 +14,23 @@ namespace auth::django_columns {
 using Clock = std::chrono::system_clock;
 
 // auth_user's columns, in Django's order.
-enum Column { kId, kPassword, kLastLogin, kIsSuperuser, kUsername, kFirstName, kLastName, kEmail,
-              kIsStaff, kIsActive, kDateJoined, kColumnCount };
-constexpr std::array<const char*, kColumnCount> kColumnNames = {
-    "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name",
-    "email", "is_staff", "is_active", "date_joined"};
+enum Column {
+  kId,
+  kPassword,
+  kLastLogin,
+  kIsSuperuser,
+  kUsername,
+  kFirstName,
+  kLastName,
+  kEmail,
+  kIsStaff,
+  kIsActive,
+  kDateJoined,
+  kColumnCount
+};
+constexpr std::array<const char*, kColumnCount> kColumnNames = {"id",       "password",   "last_login", "is_superuser",
+                                                                "username", "first_name", "last_name",  "email",
+                                                                "is_staff", "is_active",  "date_joined"};
 
 // Where each column is in a row; nullopt when the source lacks it.
 using ColumnPositions = std::array<std::optional<std::size_t>, kColumnCount>;

@@ -43,8 +43,7 @@ std::vector<DjangoUser> read_django_users_csv(std::istream& in);
 
 // The same columns, straight from PostgreSQL. `table` may be schema-qualified ("legacy.auth_user")
 // and is otherwise found on the search path; columns it lacks take the defaults, as in the CSV.
-std::vector<DjangoUser> read_django_users_pg(const std::string& database_url,
-                                             const std::string& table = "auth_user");
+std::vector<DjangoUser> read_django_users_pg(const std::string& database_url, const std::string& table = "auth_user");
 
 // Whether a user's stored hash can sign them in here: Django's formats that verify_django_hash
 // checks, and our own argon2id PHC strings. False for unusable ("!...") and unknown hashes; such

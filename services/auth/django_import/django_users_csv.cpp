@@ -75,8 +75,8 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view text) {
   TimestampCursor at(text);
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!at.number(4, y) || !at.skip('-') || !at.number(2, mo) || !at.skip('-') || !at.number(2, d) ||
-      !at.skip_either(' ', 'T') || !at.number(2, h) || !at.skip(':') || !at.number(2, mi) ||
-      !at.skip(':') || !at.number(2, s)) {
+      !at.skip_either(' ', 'T') || !at.number(2, h) || !at.skip(':') || !at.number(2, mi) || !at.skip(':') ||
+      !at.number(2, s)) {
     return std::nullopt;
   }
   int micros = 0;
@@ -102,8 +102,9 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view text) {
   if (!at.done()) return std::nullopt;
   year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!date.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  auto since_epoch = (sys_days(date) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros) -
-                      seconds(offset_seconds)).time_since_epoch();
+  auto since_epoch =
+      (sys_days(date) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros) - seconds(offset_seconds))
+          .time_since_epoch();
   return checked_time_point(since_epoch);
 }
 
@@ -156,8 +157,7 @@ class CsvReader {
   }
 
   void read_unquoted(std::string& field) {
-    for (int c = in_.peek(); c != ',' && c != '\n' && c != '\r' && c != std::char_traits<char>::eof();
-         c = in_.peek()) {
+    for (int c = in_.peek(); c != ',' && c != '\n' && c != '\r' && c != std::char_traits<char>::eof(); c = in_.peek()) {
       if (c == '"') throw ImportError("line " + std::to_string(line_) + ": quote inside an unquoted field");
       field.push_back(static_cast<char>(in_.get()));
     }
@@ -200,7 +200,6 @@ ColumnPositions csv_header(std::vector<std::string> names) {
   require_columns(positions, "line 1");
   return positions;
 }
-
 
 DjangoUser csv_user(const std::vector<std::string>& fields, const ColumnPositions& positions, int line) {
   auto fail = [line](Column column, const std::string& problem) {

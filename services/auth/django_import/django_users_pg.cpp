@@ -28,18 +28,15 @@ std::string quoted_table(pqxx::transaction_base& tx, const std::string& table) {
 // Each column's SELECT expression, in types the row reader expects.
 std::string select_expression(Column column, const std::string& quoted) {
   switch (column) {
-    case kId:
-      return quoted + "::bigint";
+    case kId: return quoted + "::bigint";
     case kIsActive:
     case kIsStaff:
-    case kIsSuperuser:
-      return quoted + "::boolean";
+    case kIsSuperuser: return quoted + "::boolean";
     case kLastLogin:
     case kDateJoined:
       // Microseconds since the epoch: exact, and independent of the session's DateStyle and TimeZone.
       return "(EXTRACT(EPOCH FROM " + quoted + ") * 1000000)::bigint";
-    default:
-      return "COALESCE(" + quoted + "::text, '')";
+    default: return "COALESCE(" + quoted + "::text, '')";
   }
 }
 

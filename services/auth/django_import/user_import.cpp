@@ -27,12 +27,11 @@ std::string describe(const DjangoUser& user) {
   return "id " + std::to_string(user.id) + " (" + (user.username.empty() ? user.email : user.username) + ")";
 }
 
-const common::Statement kImportUser{
-    "import_user",
-    "INSERT INTO users (id, username, email, name, password_hash, is_active, is_staff, "
-    "is_superuser, email_verified, date_joined, last_login, username_key, email_key) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(to_timestamp($10), now()), "
-    "to_timestamp($11), $12, $13) ON CONFLICT DO NOTHING"};
+const common::Statement kImportUser{"import_user",
+                                    "INSERT INTO users (id, username, email, name, password_hash, is_active, is_staff, "
+                                    "is_superuser, email_verified, date_joined, last_login, username_key, email_key) "
+                                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(to_timestamp($10), now()), "
+                                    "to_timestamp($11), $12, $13) ON CONFLICT DO NOTHING"};
 
 }  // namespace
 
@@ -44,8 +43,7 @@ ImportReport import_django_users(pqxx::connection& connection, const std::vector
   for (const auto& user : users) {
     // Text PostgreSQL would cut at a NUL or refuse (invalid UTF-8) is reported, not imported.
     std::optional<std::string> problem;
-    for (const std::string* field : {&user.username, &user.email, &user.first_name, &user.last_name,
-                                     &user.password}) {
+    for (const std::string* field : {&user.username, &user.email, &user.first_name, &user.last_name, &user.password}) {
       if (!problem) problem = common::text_field_problem(*field);
     }
     if (problem) {
@@ -72,10 +70,9 @@ ImportReport import_django_users(pqxx::connection& connection, const std::vector
     }
     std::string name = common::trim(common::trim(user.first_name) + " " + common::trim(user.last_name));
     auto inserted = common::exec(tx, kImportUser, user.id, non_empty(username), non_empty(email), name, hash,
-                                     user.is_active, user.is_staff, user.is_superuser,
-                                     emails_verified && !email.empty(), epoch_seconds(user.date_joined),
-                                     epoch_seconds(user.last_login), key_of(username, identity::username_key),
-                                     key_of(email, identity::email_key));
+                                 user.is_active, user.is_staff, user.is_superuser, emails_verified && !email.empty(),
+                                 epoch_seconds(user.date_joined), epoch_seconds(user.last_login),
+                                 key_of(username, identity::username_key), key_of(email, identity::email_key));
     if (inserted.affected_rows() == 1) {
       ++report.imported;
     } else {

@@ -12,8 +12,8 @@ namespace auth {
 
 struct ImportReport {
   std::size_t imported = 0;
-  std::vector<std::string> skipped;         // one line per user not imported, with the reason
-  std::size_t unusable_passwords = 0;       // imported, but must reset their password
+  std::vector<std::string> skipped;    // one line per user not imported, with the reason
+  std::size_t unusable_passwords = 0;  // imported, but must reset their password
 };
 
 // Imports users exported from a Django backend in one transaction, keeping their ids (so

@@ -36,8 +36,8 @@ std::size_t MailOutbox::deliver_due(std::size_t batch) {
     for (const auto& row : common::exec(tx, kDue, static_cast<std::int64_t>(batch))) {
       auto id = row["id"].as<std::int64_t>();
       try {
-        mailer_.send({row["recipient"].as<std::string>(), row["subject"].as<std::string>(),
-                      row["body"].as<std::string>()});
+        mailer_.send(
+            {row["recipient"].as<std::string>(), row["subject"].as<std::string>(), row["body"].as<std::string>()});
         common::exec(tx, kSent, id);
         ++sent;
       } catch (const MailError& e) {

@@ -44,8 +44,8 @@ std::string envelope_address(std::string_view text) {
 
 std::string base64(std::string_view bytes) {
   std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
-  int length = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                               static_cast<int>(bytes.size()));
+  int length =
+      EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(length));
 }
 
@@ -80,8 +80,8 @@ std::string format_date(std::chrono::system_clock::time_point when) {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[utc.tm_wday],
-                utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[utc.tm_wday], utc.tm_mday,
+                kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
   return buffer;
 }
 
@@ -143,8 +143,7 @@ void LogMailer::send(const Mail& mail) {
   common::log::info("mail", {{"to", mail.to}, {"subject", mail.subject}, {"body", mail.body}});
 }
 
-std::string format_message(const Mail& mail, const std::string& from,
-                           std::chrono::system_clock::time_point date) {
+std::string format_message(const Mail& mail, const std::string& from, std::chrono::system_clock::time_point date) {
   require_single_line(from, "From");
   require_single_line(mail.to, "To");
   require_single_line(mail.subject, "Subject");

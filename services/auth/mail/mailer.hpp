@@ -34,10 +34,10 @@ class LogMailer final : public Mailer {
 };
 
 struct SmtpSettings {
-  std::string url;  // smtp://host:port or smtps://host:port; empty: log mails instead
-  std::string username, password;  // no authentication when username is empty
-  std::string from;                // "noreply@example.com" or "Site <noreply@example.com>"
-  bool require_tls = false;        // smtp:// only: STARTTLS, and fail when the server lacks it
+  std::string url;                           // smtp://host:port or smtps://host:port; empty: log mails instead
+  std::string username, password;            // no authentication when username is empty
+  std::string from;                          // "noreply@example.com" or "Site <noreply@example.com>"
+  bool require_tls = false;                  // smtp:// only: STARTTLS, and fail when the server lacks it
   std::chrono::milliseconds timeout{10000};  // for the whole exchange, connecting included
 };
 
@@ -55,8 +55,7 @@ class SmtpMailer final : public Mailer {
 // The RFC 5322 message SmtpMailer uploads: CRLF line endings, a UTF-8 subject as RFC 2047
 // encoded-words, not dot-stuffed (libcurl does that while sending). Throws MailError for a
 // header value with CR or LF, which would let it add headers of its own.
-std::string format_message(const Mail& mail, const std::string& from,
-                           std::chrono::system_clock::time_point date);
+std::string format_message(const Mail& mail, const std::string& from, std::chrono::system_clock::time_point date);
 
 // LogMailer when settings.url is empty, SmtpMailer otherwise.
 std::unique_ptr<Mailer> make_mailer(const SmtpSettings& settings);

@@ -48,8 +48,8 @@ std::optional<Pbkdf2Hash> parse_pbkdf2(std::string_view encoded) {
   std::string_view rest = encoded;
   std::string_view algorithm = next_field(rest);
   const EVP_MD* digest = algorithm == "pbkdf2_sha256" ? EVP_sha256()
-                         : algorithm == "pbkdf2_sha1"  ? EVP_sha1()
-                                                       : nullptr;
+                         : algorithm == "pbkdf2_sha1" ? EVP_sha1()
+                                                      : nullptr;
   auto iterations = parse_number(next_field(rest));
   std::string_view salt = next_field(rest);
   // The hash is the rest, as Django splits with maxsplit=3.
@@ -65,19 +65,18 @@ LegacyCheck verify_pbkdf2(std::string_view password, const std::string& encoded,
   auto key_length = static_cast<std::size_t>(EVP_MD_size(parsed.digest));
   std::vector<unsigned char> key(key_length);
   const auto* salt = reinterpret_cast<const unsigned char*>(parsed.salt.data());
-  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt,
-                        static_cast<int>(parsed.salt.size()), static_cast<int>(parsed.iterations),
-                        parsed.digest, static_cast<int>(key.size()), key.data()) != 1) {
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, static_cast<int>(parsed.salt.size()),
+                        static_cast<int>(parsed.iterations), parsed.digest, static_cast<int>(key.size()),
+                        key.data()) != 1) {
     return LegacyCheck::kUnsupported;
   }
   std::vector<unsigned char> base64(4 * ((key.size() + 2) / 3) + 1);
   int base64_length = EVP_EncodeBlock(base64.data(), key.data(), static_cast<int>(key.size()));
   // Django re-encodes and compares whole strings, so a non-canonical iteration count
   // ("0100") does not match either.
-  std::string expected = std::string(parsed.algorithm) + "$" + std::to_string(parsed.iterations) + "$" +
-                         std::string(parsed.salt) + "$" +
-                         std::string(reinterpret_cast<const char*>(base64.data()),
-                                     static_cast<std::size_t>(base64_length));
+  std::string expected =
+      std::string(parsed.algorithm) + "$" + std::to_string(parsed.iterations) + "$" + std::string(parsed.salt) + "$" +
+      std::string(reinterpret_cast<const char*>(base64.data()), static_cast<std::size_t>(base64_length));
   return constant_time_equal(expected, encoded) ? LegacyCheck::kMatch : LegacyCheck::kMismatch;
 }
 
@@ -127,7 +126,8 @@ LegacyCheck verify_argon2(std::string_view password, const Argon2Hash& parsed, c
   // Time grows with memory times passes: each bounded alone (1 GiB, 100 passes) still let one
   // hash cost minutes and a GiB per login attempt.
   if (parsed.memory_kib > limits.argon2_memory_kib || parsed.lanes > limits.argon2_lanes ||
-      parsed.passes > limits.argon2_passes || parsed.passes > limits.argon2_memory_passes / std::max<std::uint64_t>(parsed.memory_kib, 1)) {
+      parsed.passes > limits.argon2_passes ||
+      parsed.passes > limits.argon2_memory_passes / std::max<std::uint64_t>(parsed.memory_kib, 1)) {
     return LegacyCheck::kUnsupported;
   }
   // libargon2 wants a C string; its comparison of the hashes is constant-time.
@@ -155,8 +155,7 @@ std::optional<BcryptHash> parse_bcrypt(std::string_view encoded) {
   if (!sha256_first && !encoded.starts_with("bcrypt$")) return std::nullopt;
   std::string_view setting = encoded.substr(encoded.find('$') + 1);
   constexpr std::size_t kLength = 60;  // "$2b$" + 2 cost digits + "$" + 53
-  bool known_variant =
-      setting.starts_with("$2a$") || setting.starts_with("$2b$") || setting.starts_with("$2y$");
+  bool known_variant = setting.starts_with("$2a$") || setting.starts_with("$2b$") || setting.starts_with("$2y$");
   if (setting.size() != kLength || !known_variant || setting[6] != '$' ||
       !std::all_of(setting.begin() + 7, setting.end(), is_bcrypt_base64)) {
     return std::nullopt;
@@ -194,8 +193,7 @@ LegacyCheck verify_bcrypt(std::string_view password, const BcryptHash& parsed, c
 
 }  // namespace
 
-LegacyCheck verify_django_hash(std::string_view password, const std::string& encoded,
-                               const DjangoHashLimits& limits) {
+LegacyCheck verify_django_hash(std::string_view password, const std::string& encoded, const DjangoHashLimits& limits) {
   if (auto pbkdf2 = parse_pbkdf2(encoded)) return verify_pbkdf2(password, encoded, *pbkdf2, limits);
   if (auto argon2 = parse_argon2(encoded)) return verify_argon2(password, *argon2, limits);
   if (auto bcrypt = parse_bcrypt(encoded)) return verify_bcrypt(password, *bcrypt, limits);

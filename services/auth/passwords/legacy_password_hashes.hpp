@@ -19,7 +19,7 @@ struct DjangoHashLimits {
   std::uint64_t argon2_memory_kib = 256 * 1024;
   std::uint64_t argon2_passes = 100;
   std::uint64_t argon2_memory_passes = 2 * 1024 * 1024;  // memory (KiB) times passes
-  std::uint64_t argon2_lanes = 16;  // libargon2 runs one thread per lane
+  std::uint64_t argon2_lanes = 16;                       // libargon2 runs one thread per lane
   std::uint64_t bcrypt_cost = 16;
 };
 

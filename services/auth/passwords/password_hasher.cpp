@@ -38,12 +38,11 @@ std::string PasswordHasher::hash(std::string_view password) const {
   Slot slot(*slots_);
   unsigned char salt[kSaltBytes];
   if (RAND_bytes(salt, sizeof salt) != 1) throw std::runtime_error("no randomness for salt");
-  std::size_t length = argon2_encodedlen(params_.iterations, params_.memory_kib, params_.parallelism,
-                                         kSaltBytes, kHashBytes, Argon2_id);
+  std::size_t length =
+      argon2_encodedlen(params_.iterations, params_.memory_kib, params_.parallelism, kSaltBytes, kHashBytes, Argon2_id);
   std::vector<char> encoded(length);
-  int rc = argon2id_hash_encoded(params_.iterations, params_.memory_kib, params_.parallelism,
-                                 password.data(), password.size(), salt, sizeof salt, kHashBytes,
-                                 encoded.data(), encoded.size());
+  int rc = argon2id_hash_encoded(params_.iterations, params_.memory_kib, params_.parallelism, password.data(),
+                                 password.size(), salt, sizeof salt, kHashBytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) throw std::runtime_error(std::string("argon2: ") + argon2_error_message(rc));
   return std::string(encoded.data());
 }
@@ -54,8 +53,6 @@ bool PasswordHasher::verify(std::string_view password, const std::string& encode
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
-void PasswordHasher::verify_dummy(std::string_view password) const {
-  (void)verify(password, dummy_hash_);
-}
+void PasswordHasher::verify_dummy(std::string_view password) const { (void)verify(password, dummy_hash_); }
 
 }  // namespace auth

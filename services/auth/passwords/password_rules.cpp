@@ -27,7 +27,7 @@ std::u32string decode_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = lead < 0x80            ? 0
+    std::size_t extra = lead < 0x80             ? 0
                         : (lead & 0xE0) == 0xC0 ? 1
                         : (lead & 0xF0) == 0xE0 ? 2
                         : (lead & 0xF8) == 0xF0 ? 3
@@ -77,8 +77,7 @@ std::string encode_utf8(std::u32string_view text) {
 
 // Python's str.lower() where it is a plain offset: ASCII, Latin-1, basic Cyrillic.
 char32_t to_lower(char32_t cp) {
-  if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
-      (cp >= 0x410 && cp <= 0x42F)) {
+  if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x410 && cp <= 0x42F)) {
     return cp + 0x20;
   }
   if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
@@ -92,9 +91,8 @@ std::u32string lower(std::u32string text) {
 
 // Python's str.isspace(), which str.strip() uses.
 bool is_space(char32_t cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
-         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 using Range = std::pair<char32_t, char32_t>;
@@ -138,12 +136,11 @@ bool is_word(char32_t cp) {
     return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '_';
   }
   static constexpr Range kSeparators[] = {
-      {0x80, 0xA9},       {0xAB, 0xB1},       {0xB4, 0xB4},     {0xB6, 0xB8},     {0xBB, 0xBB},
-      {0xBF, 0xBF},       {0xD7, 0xD7},       {0xF7, 0xF7},     {0x300, 0x36F},   {0x2000, 0x206F},
-      {0x20A0, 0x20FF},   {0x2190, 0x23FF},   {0x2500, 0x2775}, {0x2794, 0x2BFF}, {0x3000, 0x3004},
-      {0x3008, 0x3020},   {0x3030, 0x3030},   {0xFE00, 0xFE0F}, {0xFE30, 0xFE4F}, {0xFF01, 0xFF0F},
-      {0xFF1A, 0xFF20},   {0xFF3B, 0xFF40},   {0xFF5B, 0xFF65}, {0x1F000, 0x1F0FF}, {0x1F10D, 0x1FAFF},
-      {0xE0000, 0xE007F},
+      {0x80, 0xA9},       {0xAB, 0xB1},       {0xB4, 0xB4},     {0xB6, 0xB8},     {0xBB, 0xBB},     {0xBF, 0xBF},
+      {0xD7, 0xD7},       {0xF7, 0xF7},       {0x300, 0x36F},   {0x2000, 0x206F}, {0x20A0, 0x20FF}, {0x2190, 0x23FF},
+      {0x2500, 0x2775},   {0x2794, 0x2BFF},   {0x3000, 0x3004}, {0x3008, 0x3020}, {0x3030, 0x3030}, {0xFE00, 0xFE0F},
+      {0xFE30, 0xFE4F},   {0xFF01, 0xFF0F},   {0xFF1A, 0xFF20}, {0xFF3B, 0xFF40}, {0xFF5B, 0xFF65}, {0x1F000, 0x1F0FF},
+      {0x1F10D, 0x1FAFF}, {0xE0000, 0xE007F},
   };
   return !in_ranges(cp, kSeparators);
 }
@@ -183,8 +180,7 @@ double quick_ratio(const std::u32string& a, const std::u32string& b) {
 
 // Django's shortcut for values far shorter than the password, which can never reach
 // max_similarity anyway; kept so the arithmetic matches Django's step for step.
-bool exceeds_maximum_length_ratio(std::size_t password_length, double max_similarity,
-                                  std::size_t value_length) {
+bool exceeds_maximum_length_ratio(std::size_t password_length, double max_similarity, std::size_t value_length) {
   double length_bound_similarity = max_similarity / 2 * static_cast<double>(password_length);
   return password_length >= 10 * value_length && static_cast<double>(value_length) < length_bound_similarity;
 }
@@ -248,12 +244,11 @@ std::vector<std::string> validate_password(const std::string& password, const Us
   if (code_points.size() < policy.min_length) {
     // ngettext: singular for exactly one.
     const char* unit = policy.min_length == 1 ? " character." : " characters.";
-    errors.push_back("This password is too short. It must contain at least " +
-                     std::to_string(policy.min_length) + unit);
+    errors.push_back("This password is too short. It must contain at least " + std::to_string(policy.min_length) +
+                     unit);
   }
   if (policy.check_common && is_common(code_points)) errors.push_back("This password is too common.");
-  if (policy.check_numeric && !code_points.empty() &&
-      std::all_of(code_points.begin(), code_points.end(), is_digit)) {
+  if (policy.check_numeric && !code_points.empty() && std::all_of(code_points.begin(), code_points.end(), is_digit)) {
     errors.push_back("This password is entirely numeric.");
   }
   return errors;

@@ -101,9 +101,9 @@ RateDecision RateLimiter::evaluate(const std::string& key, bool record) {
     std::string window_us = std::to_string(std::chrono::microseconds(limit_.window).count());
     // Unique per attempt: two attempts in the same microsecond must both count.
     std::string attempt_id = record ? common::random_hex(8) : std::string();
-    std::vector<std::string> args{"EVALSHA", script_sha(), "1", redis_key(scope_, key),
-                                  std::to_string(limit_.max_attempts), window_us, record ? "1" : "0",
-                                  attempt_id};
+    std::vector<std::string> args{
+        "EVALSHA", script_sha(),       "1",       redis_key(scope_, key), std::to_string(limit_.max_attempts),
+        window_us, record ? "1" : "0", attempt_id};
     common::RedisReply reply;
     try {
       reply = redis_.command(args);

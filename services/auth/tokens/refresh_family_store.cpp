@@ -75,10 +75,9 @@ const common::Statement kFamilyRevoke{"family_revoke",
                                                   "WHERE family = $1 AND revoked_at IS NULL RETURNING ") +
                                           kRevocationColumns};
 const common::Statement kFamilyRevokeUser{
-    "family_revoke_user",
-    std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
-                "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
-        kRevocationColumns};
+    "family_revoke_user", std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
+                                      "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
+                              kRevocationColumns};
 const common::Statement kRefreshUsable{"refresh_usable",
                                        "SELECT r.used_at IS NULL AND f.revoked_at IS NULL AS usable "
                                        "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
@@ -89,8 +88,7 @@ const common::Statement kFamilyLiveRevocations{
     "family_live_revocations", std::string("SELECT ") + kRevocationColumns +
                                    " FROM token_families WHERE revoked_at IS NOT NULL AND expires_at > now()"};
 
-void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id,
-                   const IssuedToken& refresh) {
+void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id, const IssuedToken& refresh) {
   common::exec(tx, kFamilyInsert, family, user_id, epoch_seconds(refresh.expires_at));
   common::exec(tx, kRefreshInsert, refresh.jti, family, epoch_seconds(refresh.expires_at));
 }
@@ -119,9 +117,9 @@ pqxx::row lock_presented(pqxx::work& tx, const common::jwt::Claims& presented) {
 }  // namespace
 
 void RefreshFamilyStore::prepare(pqxx::connection& c) {
-  for (const auto* statement : {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend,
-                                &kFamilyRevoke, &kFamilyRevokeUser, &kRefreshUsable, &kFamilyIsRevoked,
-                                &kFamilyLiveRevocations}) {
+  for (const auto* statement :
+       {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend, &kFamilyRevoke,
+        &kFamilyRevokeUser, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
     statement->prepare(c);
   }
 }
@@ -154,7 +152,8 @@ Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const 
     if (used_seconds_ago <= static_cast<double>(reuse_grace_.count()) && !row["successor"].is_null()) {
       pqxx::binarystring sealed(row["successor"]);
       if (auto plain = open_successor(token, sealed.str())) {
-        if (auto pair = decode_pair(*plain)) return Rotation{RotationOutcome::kReplayed, std::move(*pair), std::nullopt};
+        if (auto pair = decode_pair(*plain))
+          return Rotation{RotationOutcome::kReplayed, std::move(*pair), std::nullopt};
       }
     }
     // Reuse of a rotated token: someone holds a copy. Revoke every token of the family.
@@ -189,9 +188,8 @@ bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {
 }
 
 std::vector<FamilyRevocation> RefreshFamilyStore::live_revocations() {
-  return common::read(pool_, [&](pqxx::nontransaction& tx) {
-    return to_revocations(common::exec(tx, kFamilyLiveRevocations));
-  });
+  return common::read(
+      pool_, [&](pqxx::nontransaction& tx) { return to_revocations(common::exec(tx, kFamilyLiveRevocations)); });
 }
 
 }  // namespace auth

@@ -21,16 +21,16 @@ struct FamilyRevocation {
 };
 
 enum class RotationOutcome {
-  kRotated,         // first use: a new pair was issued
-  kReplayed,        // a second use within the grace window: the same new pair again
-  kReuseDetected,   // a used token after the grace window: the family is now revoked
-  kFamilyRevoked,   // the family was already revoked (logout, reuse, deactivation)
+  kRotated,        // first use: a new pair was issued
+  kReplayed,       // a second use within the grace window: the same new pair again
+  kReuseDetected,  // a used token after the grace window: the family is now revoked
+  kFamilyRevoked,  // the family was already revoked (logout, reuse, deactivation)
 };
 
 struct Rotation {
   RotationOutcome outcome;
-  IssuedPair pair;                            // kRotated, kReplayed
-  std::optional<FamilyRevocation> revoked;    // kReuseDetected
+  IssuedPair pair;                          // kRotated, kReplayed
+  std::optional<FamilyRevocation> revoked;  // kReuseDetected
 };
 
 enum class RevocationReason { kLogout, kReuse, kDeactivated };
@@ -39,8 +39,7 @@ enum class RevocationReason { kLogout, kReuse, kDeactivated };
 // refreshing at once are serialised by row locks, and every decision holds without Redis.
 class RefreshFamilyStore final {
  public:
-  RefreshFamilyStore(common::PgPool& pool, std::chrono::seconds reuse_grace)
-      : pool_(pool), reuse_grace_(reuse_grace) {}
+  RefreshFamilyStore(common::PgPool& pool, std::chrono::seconds reuse_grace) : pool_(pool), reuse_grace_(reuse_grace) {}
 
   static void prepare(pqxx::connection& connection);
 

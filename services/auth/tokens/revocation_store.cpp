@@ -31,7 +31,8 @@ const common::Statement kAccessCheck{
     "revoked_access_check",
     "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) "
     "OR EXISTS (SELECT 1 FROM token_families WHERE family = $2 AND revoked_at IS NOT NULL) AS revoked"};
-const common::Statement kPublisherLockTry{"revocation_publisher_lock", "SELECT pg_try_advisory_xact_lock($1) AS locked"};
+const common::Statement kPublisherLockTry{"revocation_publisher_lock",
+                                          "SELECT pg_try_advisory_xact_lock($1) AS locked"};
 const common::Statement kPublishedSeq{
     "revocation_outbox_published_seq",
     "SELECT COALESCE(max(seq), 0) AS seq FROM revocation_outbox WHERE published_at IS NOT NULL"};
@@ -40,8 +41,8 @@ const common::Statement kPending{"revocation_outbox_pending",
                                  "FROM revocation_outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1"};
 // By the rows' own ids: a row with a lower seq that committed after the SELECT above was not
 // published and must stay pending.
-const common::Statement kMarkPublished{"revocation_outbox_mark",
-                                       "UPDATE revocation_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])"};
+const common::Statement kMarkPublished{
+    "revocation_outbox_mark", "UPDATE revocation_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])"};
 const common::Statement kLive{
     "revocations_live",
     "SELECT 'jti:' || jti AS member, EXTRACT(EPOCH FROM expires_at)::bigint AS expires_at FROM revoked_tokens "
@@ -57,8 +58,8 @@ common::Revocation to_revocation(const pqxx::row& row) {
 }  // namespace
 
 void RevocationStore::prepare(pqxx::connection& c) {
-  for (const auto* statement : {&kRevokedInsert, &kAccessCheck, &kPublisherLockTry, &kPublishedSeq, &kPending,
-                                &kMarkPublished, &kLive}) {
+  for (const auto* statement :
+       {&kRevokedInsert, &kAccessCheck, &kPublisherLockTry, &kPublishedSeq, &kPending, &kMarkPublished, &kLive}) {
     statement->prepare(c);
   }
 }

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "auth/tokens/refresh_family_store.hpp"
+#include "common/access/revocation_channel.hpp"
 #include "common/pg/pg_pool.hpp"
 #include "common/redis/redis_client.hpp"
-#include "common/access/revocation_channel.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -45,9 +45,9 @@ class RevocationStore final {
   bool is_revoked(const std::string& jti, const std::string& family);
 
   struct Round {
-    bool ran = false;          // false: another replica holds the publisher lock
-    bool copied_all = false;   // Redis had lost its copy (or part of it): everything was copied
-    std::size_t published = 0; // outbox rows published
+    bool ran = false;           // false: another replica holds the publisher lock
+    bool copied_all = false;    // Redis had lost its copy (or part of it): everything was copied
+    std::size_t published = 0;  // outbox rows published
     bool heartbeat = false;
   };
   // One publisher round (see the class comment). Throws common::RedisError or a pqxx error

@@ -5,14 +5,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace auth {
 namespace {
@@ -24,7 +24,7 @@ std::runtime_error io_error(const std::string& what, const std::string& path) {
 }  // namespace
 
 bool generate_signing_key_file(const std::string& path) {
-  struct stat existing{};
+  struct stat existing {};
   if (::stat(path.c_str(), &existing) == 0) return false;
 
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
@@ -38,7 +38,10 @@ bool generate_signing_key_file(const std::string& path) {
   FILE* file = ::fdopen(fd, "w");
   bool written = file && PEM_write_PrivateKey(file, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1 &&
                  std::fflush(file) == 0 && ::fsync(fd) == 0;
-  if (file) std::fclose(file); else ::close(fd);
+  if (file)
+    std::fclose(file);
+  else
+    ::close(fd);
   if (!written) {
     ::unlink(temporary.c_str());
     throw io_error("cannot write", temporary);

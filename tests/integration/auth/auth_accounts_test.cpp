@@ -21,8 +21,8 @@ std::string reason(const grpc::Status& status) { return common::parse_status_det
 
 // A token as simplejwt signs it: HS256, no kid, no iss/aud.
 std::string simplejwt_token(const std::string& secret, const nlohmann::json& claims) {
-  std::string input = common::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                      common::base64url_encode(claims.dump());
+  std::string input =
+      common::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + common::base64url_encode(claims.dump());
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
@@ -40,8 +40,9 @@ class AuthAccountsTest : public AuthServiceTest {
   std::string mailed_token(const std::string& recipient) {
     pqxx::connection c(database_.url());
     pqxx::read_transaction tx(c);
-    auto body = tx.exec_params1("SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
-                                recipient)[0].as<std::string>();
+    auto body =
+        tx.exec_params1("SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1", recipient)[0]
+            .as<std::string>();
     std::smatch match;
     if (!std::regex_search(body, match, std::regex("token=([0-9a-f]{64})"))) return {};
     return match[1];
@@ -77,12 +78,11 @@ class AuthAccountsTest : public AuthServiceTest {
 
   // An AuthConfig as the binary would read it, for the admin commands.
   auth::AuthConfig admin_config() {
-    std::map<std::string, std::string> values = {
-        {"AUTH_DATABASE_URL", database_.url()},
-        {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")},
-        {"JWT_PRIVATE_KEY_FILE", key_file_},
-        {"ARGON2_MEMORY_KIB", "1024"},
-        {"ARGON2_ITERATIONS", "1"}};
+    std::map<std::string, std::string> values = {{"AUTH_DATABASE_URL", database_.url()},
+                                                 {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")},
+                                                 {"JWT_PRIVATE_KEY_FILE", key_file_},
+                                                 {"ARGON2_MEMORY_KIB", "1024"},
+                                                 {"ARGON2_ITERATIONS", "1"}};
     common::Env env("auth-service", "test", [values](const std::string& name) -> std::optional<std::string> {
       auto it = values.find(name);
       if (it == values.end()) return std::nullopt;
@@ -121,7 +121,8 @@ TEST_F(AuthAccountsTest, AdminOnlyRegistrationNeedsAStaffUsersValidToken) {
   EXPECT_EQ(reason(anonymous), "not_authenticated");
 
   ASSERT_TRUE(register_user("plain", "", "plain-pass-1").ok());  // through the open service
-  auto not_staff = register_user("newbie", "", "newbie-pass-1", nullptr, stub, access_token_of("plain", "plain-pass-1"));
+  auto not_staff =
+      register_user("newbie", "", "newbie-pass-1", nullptr, stub, access_token_of("plain", "plain-pass-1"));
   EXPECT_EQ(not_staff.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   auth::NewUser root;
@@ -132,7 +133,8 @@ TEST_F(AuthAccountsTest, AdminOnlyRegistrationNeedsAStaffUsersValidToken) {
   auth::v1::LoginResponse staff;
   ASSERT_TRUE(login("root", "", "root-pass-12", &staff).ok());
   auth::v1::RegisterResponse created;
-  ASSERT_TRUE(register_user("newbie", "newbie@example.com", "newbie-pass-1", &created, stub, staff.tokens().access()).ok());
+  ASSERT_TRUE(
+      register_user("newbie", "newbie@example.com", "newbie-pass-1", &created, stub, staff.tokens().access()).ok());
   EXPECT_EQ(created.user().username(), "newbie");
   EXPECT_FALSE(created.has_tokens()) << "the admin gets no tokens for the user they registered";
   EXPECT_FALSE(mailed_token("newbie@example.com").empty());
@@ -240,8 +242,7 @@ TEST_F(AuthAccountsTest, JwksListsTheSigningKeyFirstAndRetiredKeysStillVerify) {
 }
 
 TEST_F(AuthAccountsTest, ADjangoHashLogsInOnceAndIsReplacedByArgon2id) {
-  insert_user(500, "django_user",
-              "pbkdf2_sha256$1000$c2FsdHNhbHQ1234$ScY73C7vmTF9l0nmTIPKA1cAoLa+YLaI4xQ+hVFptIE=");
+  insert_user(500, "django_user", "pbkdf2_sha256$1000$c2FsdHNhbHQ1234$ScY73C7vmTF9l0nmTIPKA1cAoLa+YLaI4xQ+hVFptIE=");
   EXPECT_EQ(login("django_user", "", "wrong password").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(stored_hash("django_user").starts_with("pbkdf2_sha256$"));
   ASSERT_TRUE(login("django_user", "", "correct horse battery staple").ok());
@@ -292,14 +293,21 @@ TEST_F(AuthAccountsTest, HS256MigrationModeAcceptsSimplejwtTokensAndRotatesThemI
   auto trusted = common::jwt::KeySet();
   trusted.accept_legacy_hs256(secret);
   auth::TokenIssuer migrating(common::jwt::SigningKey::from_pem_file(key_file_), {}, trusted);
-  ServiceUnderTest service({users_, families_, revocations_, verifications_, nullptr, hasher_, migrating, throttles_, {}});
+  ServiceUnderTest service(
+      {users_, families_, revocations_, verifications_, nullptr, hasher_, migrating, throttles_, {}});
   insert_user(900, "old_timer", hasher_.hash("old-timer-pass"));
 
   auto now = epoch_now();
-  auto refresh_token = simplejwt_token(secret, {{"token_type", "refresh"}, {"exp", now + 3600}, {"iat", now},
-                                                {"jti", "0123456789abcdef0123456789abcdef"}, {"user_id", 900}});
-  auto access_token = simplejwt_token(secret, {{"token_type", "access"}, {"exp", now + 300}, {"iat", now},
-                                               {"jti", "fedcba9876543210fedcba9876543210"}, {"user_id", 900}});
+  auto refresh_token = simplejwt_token(secret, {{"token_type", "refresh"},
+                                                {"exp", now + 3600},
+                                                {"iat", now},
+                                                {"jti", "0123456789abcdef0123456789abcdef"},
+                                                {"user_id", 900}});
+  auto access_token = simplejwt_token(secret, {{"token_type", "access"},
+                                               {"exp", now + 300},
+                                               {"iat", now},
+                                               {"jti", "fedcba9876543210fedcba9876543210"},
+                                               {"user_id", 900}});
   auth::v1::GetMeResponse profile;
   ASSERT_TRUE(service.stub->GetMe(call_context(access_token).get(), auth::v1::GetMeRequest(), &profile).ok());
   EXPECT_EQ(profile.user().username(), "old_timer");
@@ -314,12 +322,12 @@ TEST_F(AuthAccountsTest, HS256MigrationModeAcceptsSimplejwtTokensAndRotatesThemI
   ASSERT_TRUE(refresh(refresh_token, &replay, service.stub.get()).ok());
   EXPECT_EQ(replay.tokens().refresh(), rotated.tokens().refresh());
 
-  auto forged = simplejwt_token("another-secret", {{"token_type", "refresh"}, {"exp", now + 3600},
-                                                   {"jti", "aaaa"}, {"user_id", 900}});
+  auto forged = simplejwt_token("another-secret",
+                                {{"token_type", "refresh"}, {"exp", now + 3600}, {"jti", "aaaa"}, {"user_id", 900}});
   EXPECT_EQ(refresh(forged, nullptr, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // A legacy token of a user who was never imported is refused, not an error.
-  auto stranger = simplejwt_token(secret, {{"token_type", "refresh"}, {"exp", now + 3600},
-                                           {"jti", "bbbb"}, {"user_id", 12345}});
+  auto stranger =
+      simplejwt_token(secret, {{"token_type", "refresh"}, {"exp", now + 3600}, {"jti", "bbbb"}, {"user_id", 12345}});
   EXPECT_EQ(refresh(stranger, nullptr, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(logout(stranger, {}, service.stub.get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // Without migration mode, simplejwt tokens are refused.
@@ -332,8 +340,9 @@ TEST_F(AuthAccountsTest, CreateSuperuserValidatesLikeRegistrationAndMakesAVerifi
   EXPECT_NE(output.find("too similar to the username"), std::string::npos) << output;
   EXPECT_EQ(count("SELECT count(*) FROM users"), 0);
 
-  ASSERT_EQ(admin({"createsuperuser", "--username", "boss", "--email", "boss@example.com"}, "Sup3r-secret-pw\n",
-                  &output), 0) << output;
+  ASSERT_EQ(
+      admin({"createsuperuser", "--username", "boss", "--email", "boss@example.com"}, "Sup3r-secret-pw\n", &output), 0)
+      << output;
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE is_staff AND is_superuser AND email_verified"), 1);
   EXPECT_TRUE(login("boss", "", "Sup3r-secret-pw").ok());
   EXPECT_EQ(admin({"createsuperuser", "--username", "BOSS"}, "Sup3r-secret-pw\n", &output), 1);

@@ -2,9 +2,9 @@
 // auth integration tests share.
 #pragma once
 
-#include "auth/app/auth_components.hpp"
-#include "auth/api/auth_service.hpp"
 #include "auth/accounts/identity_keys.hpp"
+#include "auth/api/auth_service.hpp"
+#include "auth/app/auth_components.hpp"
 #include "auth/schema.hpp"
 #include "common/grpc/grpc_errors.hpp"
 #include "common/pg/migrations.hpp"
@@ -68,9 +68,9 @@ class AuthServiceTest : public ::testing::Test {
     return parts;
   }
 
-  grpc::Status register_user(const std::string& username, const std::string& email,
-                             const std::string& password, auth::v1::RegisterResponse* out = nullptr,
-                             auth::v1::AuthService::Stub* stub = nullptr, const std::string& bearer = {}) {
+  grpc::Status register_user(const std::string& username, const std::string& email, const std::string& password,
+                             auth::v1::RegisterResponse* out = nullptr, auth::v1::AuthService::Stub* stub = nullptr,
+                             const std::string& bearer = {}) {
     auth::v1::RegisterRequest request;
     if (!username.empty()) request.set_username(username);
     if (!email.empty()) request.set_email(email);

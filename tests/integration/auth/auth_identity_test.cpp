@@ -52,8 +52,9 @@ class AuthIdentityTest : public AuthServiceTest {
 TEST_F(AuthIdentityTest, TwoSpellingsOfOneUsernameAreOneAccount) {
   auth::v1::RegisterResponse first;
   ASSERT_TRUE(register_user("atk_1", "", "fullwidth-pass-1", &first).ok());
-  for (const std::string& spelling : {std::string("\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x91"),  // ａｔｋ＿１
-                                     std::string("ATK_1"), std::string(" Atk_1 ")}) {
+  for (const std::string& spelling :
+       {std::string("\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x91"),  // ａｔｋ＿１
+        std::string("ATK_1"), std::string(" Atk_1 ")}) {
     auto again = register_user(spelling, "", "fullwidth-pass-1");
     EXPECT_EQ(again.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << spelling;
     EXPECT_EQ(field_error(again, "username"), "A user with that username already exists.") << spelling;
@@ -63,7 +64,10 @@ TEST_F(AuthIdentityTest, TwoSpellingsOfOneUsernameAreOneAccount) {
     EXPECT_EQ(login.user().username(), "atk_1");
   }
   // "Straße" and "STRASSE" fold to one key.
-  ASSERT_TRUE(register_user("Stra\xC3\x9F" "e", "", "strasse-pass-1").ok());
+  ASSERT_TRUE(register_user("Stra\xC3\x9F"
+                            "e",
+                            "", "strasse-pass-1")
+                  .ok());
   EXPECT_EQ(field_error(register_user("STRASSE", "", "strasse-pass-1"), "username"),
             "A user with that username already exists.");
   EXPECT_EQ(count("SELECT count(*) FROM users"), 2);
@@ -71,7 +75,9 @@ TEST_F(AuthIdentityTest, TwoSpellingsOfOneUsernameAreOneAccount) {
 
 TEST_F(AuthIdentityTest, FullwidthUsernameIsStoredInNfkc) {
   auth::v1::RegisterResponse reply;
-  ASSERT_TRUE(register_user("\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x92", "", "fullwidth-pass-2", &reply).ok());
+  ASSERT_TRUE(
+      register_user("\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x92", "", "fullwidth-pass-2", &reply)
+          .ok());
   EXPECT_EQ(reply.user().username(), "atk_2");
   EXPECT_EQ(key_of(reply.user().id(), "username"), "atk_2");
   EXPECT_EQ(key_of(reply.user().id(), "username_key"), "atk_2");
@@ -99,7 +105,8 @@ TEST_F(AuthIdentityTest, UsernameAndEmailLoginsShareOneLimitAndSuccessResetsIt) 
   ASSERT_TRUE(register_user("dora", "dora@example.com", "dora-pass-1").ok());
   EXPECT_EQ(login("dora", "", "wrong", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(login("", "DORA@example.com", "wrong", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(login("\xEF\xBC\xA4ora", "", "wrong", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);  // Ｄora
+  EXPECT_EQ(login("\xEF\xBC\xA4ora", "", "wrong", nullptr, stub).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);  // Ｄora
   // Three failures through three spellings: the account is locked for all of them.
   EXPECT_EQ(login("", "dora@example.com", "dora-pass-1", nullptr, stub).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -121,11 +128,22 @@ TEST_F(AuthIdentityTest, UnknownAccountsAreLimitedByTheirCanonicalKey) {
   auto service = limited_service(2);
   auto* stub = service->stub.get();
   EXPECT_EQ(login("ghost", "", "x", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(login("\xEF\xBC\xA7HOST", "", "x", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);  // ＧHOST
+  EXPECT_EQ(login("\xEF\xBC\xA7HOST", "", "x", nullptr, stub).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);  // ＧHOST
   EXPECT_EQ(login("Ghost", "", "x", nullptr, stub).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(login("", "g@B\xC3\x9C" "CHER.de", "x", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(login("",
+                  "g@B\xC3\x9C"
+                  "CHER.de",
+                  "x", nullptr, stub)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(login("", "G@xn--bcher-kva.de", "x", nullptr, stub).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(login("", "g@b\xC3\xBC" "cher.de", "x", nullptr, stub).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(login("",
+                  "g@b\xC3\xBC"
+                  "cher.de",
+                  "x", nullptr, stub)
+                .error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST_F(AuthIdentityTest, NulSuffixedIdentifiersAreRefusedAndNeverReachTheLimiter) {
@@ -195,7 +213,10 @@ TEST_F(AuthIdentityTest, ImportedUsersGetKeysAndSpellingsOfTakenIdentitiesAreSki
   std::vector<auth::DjangoUser> users(4);
   users[0].id = 100, users[0].username = "\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x91";  // ａｔｋ＿１
   users[1].id = 101, users[1].username = "fresh", users[1].email = "U@EXAMPLE.com";
-  users[2].id = 102, users[2].username = "Fresh2", users[2].email = "f@B\xC3\x9C" "CHER.de";
+  users[2].id = 102, users[2].username = "Fresh2",
+  users[2].email =
+      "f@B\xC3\x9C"
+      "CHER.de";
   users[3].id = 103, users[3].username = nul("nul");
   for (auto& user : users) user.password = "!unusable";
   pqxx::connection c(database_.url());
@@ -204,7 +225,9 @@ TEST_F(AuthIdentityTest, ImportedUsersGetKeysAndSpellingsOfTakenIdentitiesAreSki
   ASSERT_EQ(report.skipped.size(), 3u);
   EXPECT_NE(report.skipped[2].find(kNul), std::string::npos) << report.skipped[2];
   EXPECT_EQ(key_of(102, "username_key"), "fresh2");
-  EXPECT_EQ(key_of(102, "email"), "f@b\xC3\xBC" "cher.de");
+  EXPECT_EQ(key_of(102, "email"),
+            "f@b\xC3\xBC"
+            "cher.de");
   EXPECT_EQ(key_of(102, "email_key"), "f@xn--bcher-kva.de");
 }
 
@@ -225,7 +248,8 @@ TEST(AuthIdentityMigration, ExistingRowsAreBackfilledOldestFirstAndCollisionsRep
         "INSERT INTO users (id, username, email, password_hash) VALUES "
         "(1, 'atk_1', 'a@m\xC3\x9CLLER.com', 'x'), "
         "(2, '\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x91', NULL, 'x'), "
-        "(3, 'Stra\xC3\x9F" "e', 'A@xn--mller-kva.com', 'x'), "
+        "(3, 'Stra\xC3\x9F"
+        "e', 'A@xn--mller-kva.com', 'x'), "
         "(4, NULL, 'solo@example.com', 'x')");
     tx.commit();
   }
@@ -267,8 +291,9 @@ TEST_F(AuthIdentityTest, RowsWithoutKeysAreFoundTheOldWayUntilFilled) {
   {
     pqxx::connection c(database_.url());
     pqxx::work tx(c);
-    tx.exec_params("INSERT INTO users (id, username, email, password_hash) VALUES (500, 'Olde', 'olde@example.com', $1)",
-                   hasher_.hash("olde-pass-1"));
+    tx.exec_params(
+        "INSERT INTO users (id, username, email, password_hash) VALUES (500, 'Olde', 'olde@example.com', $1)",
+        hasher_.hash("olde-pass-1"));
     tx.commit();
   }
   EXPECT_TRUE(login("olde", "", "olde-pass-1").ok());

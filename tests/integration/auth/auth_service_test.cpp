@@ -198,7 +198,8 @@ TEST_F(AuthServiceTest, LogoutPublishesTheFamilyRevocationWithItsExpiry) {
   auto score = redis_.command({"ZSCORE", std::string(common::kRevocationsKey), "fam:" + family});
   ASSERT_EQ(score.kind, common::RedisReply::Kind::kString);
   auto refresh_expiry = std::chrono::duration_cast<std::chrono::seconds>(
-      tokens_.verify(registered.tokens().refresh(), "refresh").expires_at.time_since_epoch()).count();
+                            tokens_.verify(registered.tokens().refresh(), "refresh").expires_at.time_since_epoch())
+                            .count();
   EXPECT_EQ(std::stoll(score.text), refresh_expiry);
 }
 

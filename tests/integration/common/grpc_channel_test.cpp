@@ -58,8 +58,8 @@ class Replica final : public grpc::health::v1::Health::Service {
 TEST(GrpcChannel, AnIdempotentCallToAHangingReplicaMovesToAnotherBeforeItsDeadline) {
   Replica hanging;
   Replica healthy;
-  auto channel = common::make_channel("ipv4:" + hanging.address() + "," + healthy.address(),
-                                      {{"grpc.health.v1.Health", "Check"}});
+  auto channel =
+      common::make_channel("ipv4:" + hanging.address() + "," + healthy.address(), {{"grpc.health.v1.Health", "Check"}});
   auto stub = grpc::health::v1::Health::NewStub(channel);
   // Both connected and answering (round robin picks among ready replicas only); then one hangs.
   ASSERT_TRUE(test_support::wait_until(5000ms, [&] {

@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include <memory>
 
 namespace {
@@ -46,7 +45,8 @@ class OwnRedis final {
  public:
   explicit OwnRedis(std::string password = "")
       : password_(std::move(password)),
-        server_(password_.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--requirepass", password_}) {}
+        server_(password_.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--requirepass", password_}) {
+  }
 
   void start() { server_.start(); }
   void stop() { server_.stop(); }

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "auth/tokens/token_issuer.hpp"
-#include "common/grpc/grpc_errors.hpp"
 #include "common/access/revocation_set.hpp"
+#include "common/grpc/grpc_errors.hpp"
 #include "content/content_components.hpp"
 #include "content/schema.hpp"
 #include "support/grpc_test_server.hpp"
@@ -111,6 +111,5 @@ class ContentServiceTest : public ::testing::Test {
   auth::IssuedPair alice_;
   auth::IssuedPair bob_;
 };
-
 
 }  // namespace content_test

@@ -7,8 +7,7 @@ using content_test::ContentServiceTest;
 using test_support::call_context;
 
 TEST_F(ContentServiceTest, ARevokedTokenOrFamilyIsRefusedWithoutTouchingStorage) {
-  auto expiry = std::chrono::duration_cast<std::chrono::seconds>(
-      alice_.refresh.expires_at.time_since_epoch()).count();
+  auto expiry = std::chrono::duration_cast<std::chrono::seconds>(alice_.refresh.expires_at.time_since_epoch()).count();
   ASSERT_TRUE(create(alice_, "kept", "x").ok());
   revoked_.add("fam:" + alice_.family, expiry);
   auto refused = create(alice_, "after logout", "x");

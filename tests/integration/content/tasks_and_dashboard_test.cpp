@@ -62,7 +62,8 @@ TEST_F(ContentServiceTest, InvalidTasksAreRefusedWithEveryFieldErrorAndStoreNoth
 
 TEST_F(ContentServiceTest, AnotherUsersTaskIsNotFoundAndStaysUnchanged) {
   content::v1::CreateTaskResponse created;
-  ASSERT_TRUE(stub_->CreateTask(call_context(alice_.access.token).get(), new_task("mine", "", "completed"), &created).ok());
+  ASSERT_TRUE(
+      stub_->CreateTask(call_context(alice_.access.token).get(), new_task("mine", "", "completed"), &created).ok());
   content::v1::GetTaskRequest get;
   get.set_id(created.task().id());
   content::v1::GetTaskResponse got;
@@ -116,7 +117,8 @@ TEST_F(ContentServiceTest, NulAndInvalidUtf8InEveryTextFieldAreFieldErrorsAndSto
 
   content::v1::Post post;
   ASSERT_TRUE(create(alice_, "real", "body", &post).ok());
-  EXPECT_EQ(error_of(update(alice_, post.id(), with_nul, std::nullopt, true), "title"), "Null characters are not allowed.");
+  EXPECT_EQ(error_of(update(alice_, post.id(), with_nul, std::nullopt, true), "title"),
+            "Null characters are not allowed.");
   EXPECT_EQ(error_of(update(alice_, post.id(), "t", bad_utf8, false), "content"), "Enter valid UTF-8 text.");
   content::v1::Post unchanged;
   ASSERT_TRUE(get(alice_, post.id(), &unchanged).ok());

@@ -24,9 +24,7 @@ std::string repeat(const std::string& unit, int times) {
   return out;
 }
 
-TEST(PostRules, CompletePostHasNoErrors) {
-  EXPECT_TRUE(validate({"Title", "Body"}, false).empty());
-}
+TEST(PostRules, CompletePostHasNoErrors) { EXPECT_TRUE(validate({"Title", "Body"}, false).empty()); }
 
 TEST(PostRules, CreateRequiresTitleAndContent) {
   auto errors = validate({}, false);
@@ -51,8 +49,8 @@ TEST(PostRules, TitleOf200CharactersIsAcceptedAnd201Refused) {
 }
 
 TEST(PostRules, TitleLengthCountsUtf8CharactersNotBytes) {
-  EXPECT_TRUE(validate({repeat("é", 200), "Body"}, false).empty());     // 400 bytes
-  EXPECT_TRUE(validate({repeat("😀", 200), "Body"}, false).empty());    // 800 bytes
+  EXPECT_TRUE(validate({repeat("é", 200), "Body"}, false).empty());  // 400 bytes
+  EXPECT_TRUE(validate({repeat("😀", 200), "Body"}, false).empty());  // 800 bytes
   EXPECT_EQ(validate({repeat("é", 201), "Body"}, false)["title"], Messages{kTooLong});
 }
 
@@ -60,9 +58,7 @@ TEST(PostRules, TitleLengthIsMeasuredAfterTrimming) {
   EXPECT_TRUE(validate({"   " + std::string(200, 't') + "   ", "Body"}, false).empty());
 }
 
-TEST(PostRules, ContentHasNoLengthLimit) {
-  EXPECT_TRUE(validate({"Title", std::string(100000, 'c')}, false).empty());
-}
+TEST(PostRules, ContentHasNoLengthLimit) { EXPECT_TRUE(validate({"Title", std::string(100000, 'c')}, false).empty()); }
 
 TEST(PostRules, PartialUpdateAllowsAbsentFields) {
   EXPECT_TRUE(validate({}, true).empty());

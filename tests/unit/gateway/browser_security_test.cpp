@@ -28,7 +28,8 @@ TEST(BrowserSecurity, CorsAnswersOnlyConfiguredOriginsWithCredentials) {
 
 TEST(BrowserSecurity, PreflightListsThePathsMethodsForAnAllowedOrigin) {
   BrowserSecurity security({"http://localhost:3000"}, 120);
-  auto preflight = request("OPTIONS", {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "PATCH"}});
+  auto preflight =
+      request("OPTIONS", {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "PATCH"}});
   ASSERT_TRUE(BrowserSecurity::is_preflight(preflight));
   EXPECT_FALSE(BrowserSecurity::is_preflight(request("OPTIONS", {})));
   httplib::Response response;
@@ -50,7 +51,8 @@ TEST(BrowserSecurity, CsrfIsDoubleSubmitForStateChangesThatCarryCookies) {
   EXPECT_EQ(BrowserSecurity::csrf_refusal(request("PUT", {{"Cookie", "csrftoken=abc"}, {"X-CSRF-Token", "abd"}})),
             "CSRF Failed: CSRF token incorrect.");
   EXPECT_FALSE(BrowserSecurity::csrf_refusal(request("POST", {{"Cookie", "csrftoken=abc"}, {"X-CSRF-Token", "abc"}})));
-  EXPECT_FALSE(BrowserSecurity::csrf_refusal(request("PATCH", {{"Cookie", "x=y;csrftoken=abc"}, {"X-CSRFToken", "abc"}})));
+  EXPECT_FALSE(
+      BrowserSecurity::csrf_refusal(request("PATCH", {{"Cookie", "x=y;csrftoken=abc"}, {"X-CSRFToken", "abc"}})));
 }
 
 TEST(BrowserSecurity, NewCsrfCookiesAreRandomAndReadableByThePage) {

@@ -72,8 +72,7 @@ TEST(HttpFraming, AContentLengthBodyIsReadExactlyAcrossFeeds) {
     ASSERT_EQ(outcome.state, State::kComplete);
     EXPECT_EQ(outcome.consumed, bytes.size() - 3);
     EXPECT_EQ(outcome.request.body, "hello world");
-    EXPECT_EQ(outcome.request.canonical(),
-              "POST /api/posts/ HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
+    EXPECT_EQ(outcome.request.canonical(), "POST /api/posts/ HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
   }
 }
 
@@ -85,8 +84,7 @@ TEST(HttpFraming, AChunkedBodyIsDecodedAndHandedOnWithAPlainLength) {
     ASSERT_EQ(outcome.state, State::kComplete) << outcome.status;
     EXPECT_EQ(outcome.consumed, bytes.size());
     EXPECT_EQ(outcome.request.body, "hello world");
-    EXPECT_EQ(outcome.request.canonical(),
-              "POST /api/posts/ HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
+    EXPECT_EQ(outcome.request.canonical(), "POST /api/posts/ HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
   }
 }
 
@@ -134,8 +132,7 @@ TEST(HttpFraming, BodiesAreBoundedAsTheyArriveChunkedOrNot) {
   auto outcome = frame_bytewise(chunked);
   EXPECT_EQ(outcome.status, 413);
   EXPECT_EQ(status_of(head + "Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n"), 413);
-  EXPECT_EQ(status_of(head + "Transfer-Encoding: chunked\r\n\r\n00000000000000000000000005\r\nhello\r\n0\r\n\r\n"),
-            0);
+  EXPECT_EQ(status_of(head + "Transfer-Encoding: chunked\r\n\r\n00000000000000000000000005\r\nhello\r\n0\r\n\r\n"), 0);
 }
 
 TEST(HttpFraming, MalformedChunksAreRefused) {
@@ -150,8 +147,8 @@ TEST(HttpFraming, MalformedChunksAreRefused) {
 }
 
 TEST(HttpFraming, TheRequestLineAndHostAreChecked) {
-  EXPECT_EQ(status_of("GET / HTTP/1.1\r\n\r\n"), 400);                          // no Host
-  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);    // two
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\n\r\n"), 400);                        // no Host
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);  // two
   auto old = frame("GET / HTTP/1.0\r\n\r\n");
   ASSERT_EQ(old.state, State::kComplete);
   EXPECT_FALSE(old.request.keep_alive);

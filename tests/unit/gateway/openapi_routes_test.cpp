@@ -92,7 +92,8 @@ TEST(OpenApiRoutes, BearerSecurityIsDocumentedExactlyOnAuthenticatedRoutes) {
   for (const auto& [operation, bearer] : route_table()) {
     auto entry = documented.find(operation);
     if (entry != documented.end() && entry->second != bearer) {
-      wrong.insert(operation + (bearer ? " (needs a token, documented as public)" : " (public, documented as needing a token)"));
+      wrong.insert(operation +
+                   (bearer ? " (needs a token, documented as public)" : " (public, documented as needing a token)"));
     }
   }
   EXPECT_TRUE(wrong.empty()) << "security differs:" << listed(wrong);

@@ -49,8 +49,7 @@ TEST(RequestBody, MalformedJsonIs400WithDrfStyleDetail) {
 TEST(RequestBody, JsonArrayIs400ExpectedADictionary) {
   auto result = parse_body("application/json", "[1, 2]");
   EXPECT_EQ(result.error_status, 400);
-  EXPECT_EQ(result.error_body,
-            (json{{"non_field_errors", {"Invalid data. Expected a dictionary, but got list."}}}));
+  EXPECT_EQ(result.error_body, (json{{"non_field_errors", {"Invalid data. Expected a dictionary, but got list."}}}));
 }
 
 TEST(RequestBody, OtherJsonScalarsNameTheirPythonType) {
@@ -69,10 +68,8 @@ TEST(RequestBody, FormEncodedDecodesPlusAndPercentEscapes) {
   auto result = parse_body("application/x-www-form-urlencoded",
                            "title=Hello+world&content=50%25+off%21&sym=%2B%26%3D&first%20name=Ann");
   EXPECT_EQ(result.error_status, 0);
-  EXPECT_EQ(result.fields, (json{{"title", "Hello world"},
-                                 {"content", "50% off!"},
-                                 {"sym", "+&="},
-                                 {"first name", "Ann"}}));
+  EXPECT_EQ(result.fields,
+            (json{{"title", "Hello world"}, {"content", "50% off!"}, {"sym", "+&="}, {"first name", "Ann"}}));
 }
 
 TEST(RequestBody, FormEncodedLastDuplicateWins) {
@@ -86,8 +83,8 @@ TEST(RequestBody, FormEncodedKeyWithoutValueIsEmptyAndEmptyPairsAreSkipped) {
 }
 
 TEST(RequestBody, JsonWithCharsetParameterIsAccepted) {
-  for (const char* type : {"application/json; charset=utf-8", "application/json;charset=UTF-8",
-                           "Application/JSON; charset=utf-8"}) {
+  for (const char* type :
+       {"application/json; charset=utf-8", "application/json;charset=UTF-8", "Application/JSON; charset=utf-8"}) {
     auto result = parse_body(type, R"({"a":"b"})");
     EXPECT_EQ(result.error_status, 0) << type;
     EXPECT_EQ(result.fields, (json{{"a", "b"}})) << type;

@@ -29,7 +29,8 @@ TEST(UpstreamErrors, AStoppingServerIs503) {
 
 TEST(UpstreamErrors, AStorageOutageIs503WithRetryAfterAndNoInternals) {
   httplib::Response response;
-  gateway::send_upstream_error(response, grpc::Status(grpc::StatusCode::UNAVAILABLE, "database commit outcome unknown"));
+  gateway::send_upstream_error(response,
+                               grpc::Status(grpc::StatusCode::UNAVAILABLE, "database commit outcome unknown"));
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(response.get_header_value("Retry-After"), "1");
   EXPECT_EQ(response.body.find("database"), std::string::npos);

@@ -11,17 +11,22 @@ using namespace auth::identity;
 
 TEST(Identity, UsernameDisplayIsNfkcLikeDjango) {
   EXPECT_EQ(username_display("\xEF\xBD\x81\xEF\xBD\x94\xEF\xBD\x8B\xEF\xBC\xBF\xEF\xBC\x91"), "atk_1");  // ａｔｋ＿１
-  EXPECT_EQ(username_display("\xEF\xAC\x81sh"), "fish");  // "ﬁsh": the ligature decomposes
+  EXPECT_EQ(username_display("\xEF\xAC\x81sh"), "fish");    // "ﬁsh": the ligature decomposes
   EXPECT_EQ(username_display("\xE2\x84\xAB"), "\xC3\x85");  // Angstrom sign -> Å
-  EXPECT_EQ(username_display("Alice"), "Alice");  // case is kept for display
-  EXPECT_EQ(username_display("Stra\xC3\x9F" "e"), "Stra\xC3\x9F" "e");  // ß stays ß
+  EXPECT_EQ(username_display("Alice"), "Alice");            // case is kept for display
+  EXPECT_EQ(username_display("Stra\xC3\x9F"
+                             "e"),
+            "Stra\xC3\x9F"
+            "e");  // ß stays ß
 }
 
 TEST(Identity, UsernameKeyFoldsCaseInFullUnicode) {
   EXPECT_EQ(username_key("Alice"), "alice");
   EXPECT_EQ(username_key("\xEF\xBC\xA1\xEF\xBD\x8C\xEF\xBD\x89\xEF\xBD\x83\xEF\xBD\x85"), "alice");  // Ａｌｉｃｅ
-  EXPECT_EQ(username_key("\xC3\x84rger"), username_key("\xC3\xA4rger"));  // Ärger, ärger
-  EXPECT_EQ(username_key("Stra\xC3\x9F" "e"), "strasse");  // full case folding: ß is ss
+  EXPECT_EQ(username_key("\xC3\x84rger"), username_key("\xC3\xA4rger"));                             // Ärger, ärger
+  EXPECT_EQ(username_key("Stra\xC3\x9F"
+                         "e"),
+            "strasse");  // full case folding: ß is ss
   EXPECT_EQ(username_key("\xCE\xA3\xCE\xB1\xCF\x82"), username_key("\xCF\x83\xCE\xB1\xCF\x83"));  // Σας, σασ
   // Turkish İ (U+0130) folds as in every other language: i + U+0307, not a plain "i".
   EXPECT_EQ(username_key("\xC4\xB0"), "i\xCC\x87");
@@ -46,28 +51,39 @@ TEST(Identity, EmailKeyFoldsTheLocalPartAndPunycodesTheDomain) {
   EXPECT_EQ(email_key("John.Doe@Example.COM"), "john.doe@example.com");
   EXPECT_NE(email_key("john.doe@example.com"), email_key("johndoe@example.com"));
   // Non-transitional: ß is a letter of its own in a domain, unlike "ss".
-  EXPECT_NE(email_key("a@stra\xC3\x9F" "e.de"), email_key("a@strasse.de"));
+  EXPECT_NE(email_key("a@stra\xC3\x9F"
+                      "e.de"),
+            email_key("a@strasse.de"));
   // A stored address whose domain has no IDNA form still has a key.
   EXPECT_EQ(email_key("a@B_C.com"), "a@b_c.com");
 }
 
 TEST(Identity, IdnaRefusesDomainsWithoutAnAsciiForm) {
   EXPECT_EQ(idna_ascii("example.com"), "example.com");
-  EXPECT_EQ(idna_ascii("B\xC3\xBC" "cher.DE"), "xn--bcher-kva.de");
+  EXPECT_EQ(idna_ascii("B\xC3\xBC"
+                       "cher.DE"),
+            "xn--bcher-kva.de");
   EXPECT_EQ(idna_ascii(""), std::nullopt);
-  EXPECT_EQ(idna_ascii("under_score.com"), std::nullopt);  // STD3
-  EXPECT_EQ(idna_ascii("a..b.com"), std::nullopt);  // empty label
+  EXPECT_EQ(idna_ascii("under_score.com"), std::nullopt);              // STD3
+  EXPECT_EQ(idna_ascii("a..b.com"), std::nullopt);                     // empty label
   EXPECT_EQ(idna_ascii(std::string(64, 'a') + ".com"), std::nullopt);  // label over 63
-  EXPECT_EQ(idna_ascii("xn--zz.com"), std::nullopt);  // not valid punycode
-  EXPECT_EQ(idna_ascii("a\xE2\x80\x8D" "b.com"), std::nullopt);  // ZWJ outside its CONTEXTJ
+  EXPECT_EQ(idna_ascii("xn--zz.com"), std::nullopt);                   // not valid punycode
+  EXPECT_EQ(idna_ascii("a\xE2\x80\x8D"
+                       "b.com"),
+            std::nullopt);  // ZWJ outside its CONTEXTJ
 }
 
 TEST(Identity, UsernameTextIsDjangosUnicodeWordCharset) {
   for (const char* ok : {"alice", "a.b@c+d-e_f", "\xC3\xA4rger", "\xE5\xB1\xB1\xE7\x94\xB0", "\xD9\xA3x"}) {
     EXPECT_TRUE(is_username_text(ok)) << ok;
   }
-  for (const char* bad : {"", "a b", "a\xE2\x80\x8B" "b" /* zero-width space */, "e\xCC\x81" /* combining mark */,
-                          "a/b", "a\xE3\x80\x80" "b" /* ideographic space */, "\xFF"}) {
+  for (const char* bad : {"", "a b",
+                          "a\xE2\x80\x8B"
+                          "b" /* zero-width space */,
+                          "e\xCC\x81" /* combining mark */, "a/b",
+                          "a\xE3\x80\x80"
+                          "b" /* ideographic space */,
+                          "\xFF"}) {
     EXPECT_FALSE(is_username_text(bad)) << bad;
   }
 }

@@ -32,9 +32,7 @@ common::FieldErrors validate(RegistrationInput in, bool email_required = false) 
                                      email_required);
 }
 
-TEST(RegistrationRules, CompleteValidInputHasNoErrors) {
-  EXPECT_TRUE(validate(valid_input()).empty());
-}
+TEST(RegistrationRules, CompleteValidInputHasNoErrors) { EXPECT_TRUE(validate(valid_input()).empty()); }
 
 TEST(RegistrationRules, MissingBothUsernameAndEmailIsANonFieldError) {
   auto in = valid_input();
@@ -108,10 +106,9 @@ TEST(RegistrationRules, UsernameLengthCountsCharactersNotBytes) {
 }
 
 TEST(RegistrationRules, InvalidEmailsAreRefused) {
-  for (const char* email : {"userexample.com", "us er@example.com", "user@exa mple.com",
-                            "a@b..com", "a@-b.com", "a@b-.com", "a@b.c", "@example.com",
-                            "user@", "user@.example.com", "user@example.com.", ".user@example.com",
-                            "user.@example.com", "us..er@example.com", "a@b@example.com"}) {
+  for (const char* email : {"userexample.com", "us er@example.com", "user@exa mple.com", "a@b..com", "a@-b.com",
+                            "a@b-.com", "a@b.c", "@example.com", "user@", "user@.example.com", "user@example.com.",
+                            ".user@example.com", "user.@example.com", "us..er@example.com", "a@b@example.com"}) {
     auto in = valid_input();
     in.email = email;
     EXPECT_EQ(validate(in)["email"], Messages{kBadEmail}) << email;
@@ -119,8 +116,8 @@ TEST(RegistrationRules, InvalidEmailsAreRefused) {
 }
 
 TEST(RegistrationRules, ValidEmailsAreAccepted) {
-  for (const char* email : {"user@example.com", "first.last+tag@sub.example.co.uk", "u@ex-ample.io",
-                            "USER@EXAMPLE.COM", "user@localhost", "a@b.c1"}) {
+  for (const char* email : {"user@example.com", "first.last+tag@sub.example.co.uk", "u@ex-ample.io", "USER@EXAMPLE.COM",
+                            "user@localhost", "a@b.c1"}) {
     EXPECT_TRUE(auth::is_valid_email(email)) << email;
     auto in = valid_input();
     in.email = email;
@@ -221,12 +218,10 @@ TEST(RegistrationRules, PasswordMeetsDjangosValidatorsWithTheUsersOwnAttributes)
   in.password = in.password2 = "alice@example";  // too similar to the email
   EXPECT_EQ(validate(in)["password"], Messages{"The password is too similar to the email address."});
   in.password = in.password2 = "12345678";
-  EXPECT_EQ(validate(in)["password"],
-            (Messages{"This password is too common.", "This password is entirely numeric."}));
+  EXPECT_EQ(validate(in)["password"], (Messages{"This password is too common.", "This password is entirely numeric."}));
   in.password = in.password2 = "admin";  // seed 002's example is refused, as Django refuses it
-  EXPECT_EQ(validate(in)["password"],
-            (Messages{"This password is too short. It must contain at least 8 characters.",
-                      "This password is too common."}));
+  EXPECT_EQ(validate(in)["password"], (Messages{"This password is too short. It must contain at least 8 characters.",
+                                                "This password is too common."}));
 }
 
 TEST(RegistrationRules, ARelaxedPolicyAcceptsWhatDjangosDefaultsRefuse) {

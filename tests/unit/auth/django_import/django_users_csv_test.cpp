@@ -81,8 +81,10 @@ TEST(DjangoUsersCsv, QuotedFieldsKeepCommasQuotesAndLineBreaks) {
 }
 
 TEST(DjangoUsersCsv, ColumnsInAnyOrderUnknownOnesIgnoredOptionalOnesDefaulted) {
-  auto users = read("\xEF\xBB\xBF" "Email,favourite_colour,PASSWORD,id\n"
-                    "carol@example.com,\"blue, mostly\",h,3\n");
+  auto users = read(
+      "\xEF\xBB\xBF"
+      "Email,favourite_colour,PASSWORD,id\n"
+      "carol@example.com,\"blue, mostly\",h,3\n");
   ASSERT_EQ(users.size(), 1u);
   EXPECT_EQ(users[0].id, 3);
   EXPECT_EQ(users[0].email, "carol@example.com");
@@ -144,10 +146,9 @@ TEST(DjangoUsersCsv, TimestampsWithOffsetsAndIsoSpellings) {
 }
 
 TEST(DjangoUsersCsv, BadTimestampsNameLineAndColumn) {
-  for (const char* bad : {"2024-13-01 00:00:00+00", "2023-02-29 00:00:00+00", "2024-01-02 24:00:00+00",
-                          "2024-01-02", "yesterday", "2024-01-02 03:04:05+", "2024-01-02 03:04:05+5",
-                          "2024-01-02 03:04:05.+00", "2024-01-02 03:04:05 +00", "infinity",
-                          "0001-01-01 00:00:00+00"}) {
+  for (const char* bad : {"2024-13-01 00:00:00+00", "2023-02-29 00:00:00+00", "2024-01-02 24:00:00+00", "2024-01-02",
+                          "yesterday", "2024-01-02 03:04:05+", "2024-01-02 03:04:05+5", "2024-01-02 03:04:05.+00",
+                          "2024-01-02 03:04:05 +00", "infinity", "0001-01-01 00:00:00+00"}) {
     std::string message = error_of(std::string("id,password,username,last_login\n1,p,a,\n2,p,b,") + bad + "\n");
     EXPECT_NE(message.find("line 3"), std::string::npos) << bad << ": " << message;
     EXPECT_NE(message.find("last_login"), std::string::npos) << bad << ": " << message;
@@ -158,8 +159,7 @@ TEST(DjangoUsersCsv, ErrorsNameTheLine) {
   EXPECT_EQ(error_of(""), "line 1: no header row");
   EXPECT_NE(error_of("password,username\n").find("no \"id\" column"), std::string::npos);
   EXPECT_NE(error_of("id,username\n").find("no \"password\" column"), std::string::npos);
-  EXPECT_NE(error_of("id,password,first_name\n").find("neither a \"username\" nor an \"email\""),
-            std::string::npos);
+  EXPECT_NE(error_of("id,password,first_name\n").find("neither a \"username\" nor an \"email\""), std::string::npos);
   EXPECT_NE(error_of("id,password,email,email\n").find("line 1: column \"email\" appears twice"), std::string::npos);
   EXPECT_NE(error_of("id,password,username\n1,p,a\n2,p\n").find("line 3: 2 fields where the header has 3"),
             std::string::npos);
@@ -167,8 +167,7 @@ TEST(DjangoUsersCsv, ErrorsNameTheLine) {
             std::string::npos);
   EXPECT_NE(error_of("id,password,username,is_staff\n1,p,a,yes\n").find("line 2, column \"is_staff\": not a boolean"),
             std::string::npos);
-  EXPECT_NE(error_of("id,password,username,is_staff\n1,p,a,\n").find("line 2, column \"is_staff\""),
-            std::string::npos);
+  EXPECT_NE(error_of("id,password,username,is_staff\n1,p,a,\n").find("line 2, column \"is_staff\""), std::string::npos);
   // A record spanning lines: later errors count the lines inside its quotes.
   EXPECT_NE(error_of("id,password,username\n1,p,\"a\nb\nc\"\nz,p,d\n").find("line 5,"), std::string::npos);
   EXPECT_NE(error_of("id,password,username\n1,p,\"never closed\n2,p,b\n").find("line 2: quoted field never closed"),
@@ -186,7 +185,8 @@ TEST(DjangoUsersCsv, ErrorMessagesDoNotEchoPasswords) {
 }
 
 TEST(DjangoUsersCsv, ImportableHashes) {
-  EXPECT_TRUE(auth::is_importable_hash("pbkdf2_sha256$260000$yDP6juix4hl9VaMCPYMuUJ$YB0lA8l7v0ZKwLmnfkHHdPICU5bM9pKqbEA6NvFXMFM="));
+  EXPECT_TRUE(auth::is_importable_hash(
+      "pbkdf2_sha256$260000$yDP6juix4hl9VaMCPYMuUJ$YB0lA8l7v0ZKwLmnfkHHdPICU5bM9pKqbEA6NvFXMFM="));
   EXPECT_TRUE(auth::is_importable_hash("pbkdf2_sha1$1000$abcdefgh$K0iP+D1SosxfVz1ATtpkBR4I/QU="));
   EXPECT_TRUE(auth::is_importable_hash(
       "argon2$argon2id$v=19$m=102400,t=2,p=8$UWdUNTRtaDNodkMybGVxSVp5c2pmRg$bMn5sNVDlFmTCqvH6PMydw"));

@@ -34,7 +34,11 @@ std::string base64_decode(const std::string& encoded) {
 bool is_valid_utf8(const std::string& text) {
   for (std::size_t i = 0; i < text.size();) {
     auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
     if (length == 0 || i + length > text.size()) return false;
     for (std::size_t k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -45,8 +49,8 @@ bool is_valid_utf8(const std::string& text) {
 }
 
 TEST(MailMessage, HasTheHeadersInOrderWithCrlf) {
-  std::string message = auth::format_message({"alice@example.org", "Verify your email", "Hi"},
-                                             "Example <noreply@example.com>", kDate);
+  std::string message =
+      auth::format_message({"alice@example.org", "Verify your email", "Hi"}, "Example <noreply@example.com>", kDate);
   std::string headers = header_block(message);
   EXPECT_TRUE(std::regex_match(headers, std::regex("Date: Tue, 02 Jan 2024 03:04:05 \\+0000\r\n"
                                                    "From: Example <noreply@example.com>\r\n"
@@ -107,18 +111,16 @@ TEST(MailMessage, NonAsciiSubjectIsEncodedInWordsThatSplitNoCharacter) {
 }
 
 TEST(MailMessage, AsciiSubjectIsLeftReadable) {
-  auto value = subject_of(auth::format_message({"a@example.org", "Confirm: your account (step 1/2)", "b"},
-                                               "noreply@example.com", kDate));
+  auto value = subject_of(
+      auth::format_message({"a@example.org", "Confirm: your account (step 1/2)", "b"}, "noreply@example.com", kDate));
   EXPECT_EQ(value, "Confirm: your account (step 1/2)");
 }
 
 TEST(MailMessage, RefusesLineBreaksInHeaders) {
   const std::string from = "noreply@example.com";
-  EXPECT_THROW(auth::format_message({"a@example.org", "Hi\r\nBcc: x@example.net", "b"}, from, kDate),
-               auth::MailError);
+  EXPECT_THROW(auth::format_message({"a@example.org", "Hi\r\nBcc: x@example.net", "b"}, from, kDate), auth::MailError);
   EXPECT_THROW(auth::format_message({"a@example.org", "Hi\nBcc: x@example.net", "b"}, from, kDate), auth::MailError);
-  EXPECT_THROW(auth::format_message({"a@example.org\r\nBcc: x@example.net", "Hi", "b"}, from, kDate),
-               auth::MailError);
+  EXPECT_THROW(auth::format_message({"a@example.org\r\nBcc: x@example.net", "Hi", "b"}, from, kDate), auth::MailError);
   EXPECT_THROW(auth::format_message({"a@example.org", "Hi", "b"}, from + "\nBcc: x@example.net", kDate),
                auth::MailError);
   // The body may have line breaks, of course.

@@ -26,8 +26,7 @@ const std::vector<DjangoHash> kDjangoHashes = {
      "pbkdf2_sha256$1000$c2FsdHNhbHQ1234$ScY73C7vmTF9l0nmTIPKA1cAoLa+YLaI4xQ+hVFptIE="},
     {"pbkdf2_sha256, non-ASCII password", "pässwörd🔒",
      "pbkdf2_sha256$1200$NaCl$R/XfXBB7mBy/hBSLAdtSaJFbvX8vv2OVU/OXaE8EgN8="},
-    {"pbkdf2_sha256, empty password", "",
-     "pbkdf2_sha256$1000$seasalt$XHfRVmyEZRTCcSbqGP00JKv0fRwYHK0ogjPZdSJxCXk="},
+    {"pbkdf2_sha256, empty password", "", "pbkdf2_sha256$1000$seasalt$XHfRVmyEZRTCcSbqGP00JKv0fRwYHK0ogjPZdSJxCXk="},
     {"pbkdf2_sha1, Django 3.2 default", "secret",
      "pbkdf2_sha1$260000$tA4qC9wszyhFqz3Tl31GVb$HN+Fv+4MYcY/fGYgr16buzY/V0Y="},
     {"pbkdf2_sha1", "hunter2", "pbkdf2_sha1$1000$abcdefgh$K0iP+D1SosxfVz1ATtpkBR4I/QU="},
@@ -106,23 +105,22 @@ TEST(LegacyPasswordHashes, TamperedHashesDoNotMatch) {
   // Django re-encodes the count, so a zero-padded one is not the same hash.
   EXPECT_EQ(auth::verify_django_hash("hunter2", "pbkdf2_sha1$01000$abcdefgh$K0iP+D1SosxfVz1ATtpkBR4I/QU="),
             LegacyCheck::kMismatch);
-  EXPECT_EQ(
-      auth::verify_django_hash("secret", "bcrypt$$2b$04$u61VrnVv9XGQGtGDPGqK6OPL.dFdN1neoqc3Se3//81k7b8zTNh77"),
-      LegacyCheck::kMismatch);
-  EXPECT_EQ(auth::verify_django_hash(
-                "secret", "argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdHNhbHRzYWx0$xzTKvDvH6VLXhHA3hai7hg"),
+  EXPECT_EQ(auth::verify_django_hash("secret", "bcrypt$$2b$04$u61VrnVv9XGQGtGDPGqK6OPL.dFdN1neoqc3Se3//81k7b8zTNh77"),
             LegacyCheck::kMismatch);
+  EXPECT_EQ(
+      auth::verify_django_hash("secret", "argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdHNhbHRzYWx0$xzTKvDvH6VLXhHA3hai7hg"),
+      LegacyCheck::kMismatch);
   // Non-zero padding bits in the last base64 character: libargon2 cannot decode it, and Django's
   // check_password() answers false.
-  EXPECT_EQ(auth::verify_django_hash(
-                "secret", "argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hh"),
-            LegacyCheck::kMismatch);
+  EXPECT_EQ(
+      auth::verify_django_hash("secret", "argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hh"),
+      LegacyCheck::kMismatch);
 }
 
 TEST(LegacyPasswordHashes, OtherFormatsAreUnsupported) {
   const std::vector<std::string> others = {
       "",
-      "!unusablepasswordxxxxxxxxxxxxxxxxxxxxxxxx",  // Django's set_unusable_password()
+      "!unusablepasswordxxxxxxxxxxxxxxxxxxxxxxxx",              // Django's set_unusable_password()
       "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQ$aGFzaGhhc2g",  // our own PasswordHasher's format
       "sha1$salt$0123456789abcdef0123456789abcdef01234567",
       "md5$salt$0123456789abcdef0123456789abcdef",

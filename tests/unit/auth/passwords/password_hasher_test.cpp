@@ -56,8 +56,8 @@ TEST(PasswordHasher, RefusesAValidHashOfAnotherArgon2Variant) {
   const std::string password = "password123";
   const unsigned char salt[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   std::vector<char> argon2i(argon2_encodedlen(1, 1024, 1, sizeof salt, 32, Argon2_i));
-  ASSERT_EQ(argon2i_hash_encoded(1, 1024, 1, password.data(), password.size(), salt, sizeof salt, 32,
-                                 argon2i.data(), argon2i.size()),
+  ASSERT_EQ(argon2i_hash_encoded(1, 1024, 1, password.data(), password.size(), salt, sizeof salt, 32, argon2i.data(),
+                                 argon2i.size()),
             ARGON2_OK);
   std::string encoded(argon2i.data());
   ASSERT_EQ(encoded.rfind("$argon2i$", 0), 0u);

@@ -33,7 +33,11 @@ const std::vector<DjangoCase> kDjangoCases = {
     {"password", {"", "", ""}, {}, {kCommon}},
     {"PassWord", {"", "", ""}, {}, {kCommon}},
     {" password ", {"", "", ""}, {}, {kCommon}},
-    {"\xc2\xa0" "password\x09", {"", "", ""}, {}, {kCommon}},
+    {"\xc2\xa0"
+     "password\x09",
+     {"", "", ""},
+     {},
+     {kCommon}},
     {"qwerty123", {"", "", ""}, {}, {kCommon}},
     {"iloveyou", {"", "", ""}, {}, {kCommon}},
     {"123456789012", {"", "", ""}, {}, {kNumeric}},
@@ -67,10 +71,11 @@ const std::vector<DjangoCase> kDjangoCases = {
     {"密码密码密码密码", {"", "", ""}, {}, {}},
     {"🔒🔒🔒🔒🔒🔒🔒", {"", "", ""}, {}, {kShort8}},
     {"🔒🔒🔒🔒🔒🔒🔒🔒", {"🔒", "", ""}, {}, {}},
-    {"", {"", "", ""}, {.min_length = 1}, 
-     {"This password is too short. It must contain at least 1 character."}},
+    {"", {"", "", ""}, {.min_length = 1}, {"This password is too short. It must contain at least 1 character."}},
     {"short", {"", "", ""}, {.min_length = 1}, {}},
-    {"longenough1", {"", "", ""}, {.min_length = 12}, 
+    {"longenough1",
+     {"", "", ""},
+     {.min_length = 12},
      {"This password is too short. It must contain at least 12 characters."}},
     {"12345678", {"", "", ""}, {.check_common = false}, {kNumeric}},
     {"12345678", {"", "", ""}, {.check_common = false, .check_numeric = false}, {}},
@@ -91,7 +96,12 @@ const std::vector<DjangoCase> kDjangoCases = {
     {"Tr0ub4dor&3", {"troubadour", "", ""}, {}, {}},
     // Python's \W also splits at emoji, combining accents (decomposed text) and non-ASCII punctuation.
     {"alice2024", {"🔒alice🔒", "", ""}, {}, {kSimilarUsername}},
-    {"jose123", {"", "", "Jose\xcc\x81 Garci\xcc\x81" "a"}, {}, {kSimilarName, kShort8, kCommon}},
+    {"jose123",
+     {"", "",
+      "Jose\xcc\x81 Garci\xcc\x81"
+      "a"},
+     {},
+     {kSimilarName, kShort8, kCommon}},
     {"jose123", {"", "", "José García"}, {}, {kShort8, kCommon}},
     {"anne1234", {"", "", "Anne–Marie"}, {}, {}},
     {"marie！！！", {"", "", "Anne–Marie"}, {}, {kSimilarName}},
@@ -99,8 +109,8 @@ const std::vector<DjangoCase> kDjangoCases = {
 
 TEST(PasswordRules, MatchesDjangosValidatePassword) {
   for (const auto& c : kDjangoCases) {
-    SCOPED_TRACE("password \"" + c.password + "\", user \"" + c.user.username + "\", \"" + c.user.email +
-                 "\", \"" + c.user.name + "\"");
+    SCOPED_TRACE("password \"" + c.password + "\", user \"" + c.user.username + "\", \"" + c.user.email + "\", \"" +
+                 c.user.name + "\"");
     EXPECT_EQ(auth::validate_password(c.password, c.user, c.policy), c.expected);
   }
 }
@@ -118,8 +128,7 @@ TEST(PasswordRules, FindsTheFirstLastAndPieceBoundaryEntriesOfTheEmbeddedList) {
   // The list is embedded in ~60 KB pieces cut at line ends; these are the entries on either
   // side of each cut, plus the file's first and last (unterminated) lines.
   const auth::PasswordPolicy only_common{.min_length = 0, .check_numeric = false, .check_similarity = false};
-  for (const char* entry :
-       {"bigpimpin1", "hailey", "iceberg", "cena54", "joshua7", "chobits", "z k.lovemom"}) {
+  for (const char* entry : {"bigpimpin1", "hailey", "iceberg", "cena54", "joshua7", "chobits", "z k.lovemom"}) {
     EXPECT_EQ(auth::validate_password(entry, {}, only_common), std::vector<std::string>{kCommon}) << entry;
   }
   EXPECT_TRUE(auth::validate_password("chobits!", {}, only_common).empty());
@@ -133,8 +142,7 @@ TEST(PasswordRules, CountsCharactersNotBytes) {
 }
 
 TEST(PasswordRules, InvalidUtf8CountsEachStrayByteAsOneCharacter) {
-  EXPECT_EQ(auth::validate_password("\xff\xfe\xfd\xfc\xfb\xfa\x80", {}, {}),
-            std::vector<std::string>{kShort8});
+  EXPECT_EQ(auth::validate_password("\xff\xfe\xfd\xfc\xfb\xfa\x80", {}, {}), std::vector<std::string>{kShort8});
   EXPECT_TRUE(auth::validate_password("\xff\xfe\xfd\xfc\xfb\xfa\x80\xc3", {}, {}).empty());
 }
 

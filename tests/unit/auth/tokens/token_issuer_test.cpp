@@ -14,8 +14,7 @@ using common::jwt::TokenError;
 
 constexpr std::int64_t kNowSeconds = 1'800'000'000;
 // A non-whole second: exp must be counted from the truncated second, like iat.
-const Clock::time_point kNow =
-    Clock::time_point(std::chrono::seconds(kNowSeconds)) + std::chrono::milliseconds(750);
+const Clock::time_point kNow = Clock::time_point(std::chrono::seconds(kNowSeconds)) + std::chrono::milliseconds(750);
 
 auth::UserRecord alice() {
   auth::UserRecord user;
@@ -31,9 +30,7 @@ std::int64_t epoch(Clock::time_point t) {
 
 class TokenIssuerTest : public ::testing::Test {
  protected:
-  TokenIssuerTest() : key_(unit_jwt::generate_ec_key()), issuer_(key_, settings()) {
-    trusted_.add(key_.key());
-  }
+  TokenIssuerTest() : key_(unit_jwt::generate_ec_key()), issuer_(key_, settings()) { trusted_.add(key_.key()); }
 
   static auth::TokenSettings settings() {
     auth::TokenSettings s;

@@ -18,13 +18,14 @@ std::int64_t in_an_hour() {
 class RevocationCheckTest : public ::testing::Test {
  protected:
   RevocationCheckTest()
-      : check_(set_, [this] { return current_; },
-               [this](std::string_view jti, std::string_view) {
-                 ++asked_;
-                 if (auth_down_) throw std::runtime_error("auth unreachable");
-                 return jti == "revoked-in-postgres";
-               },
-               {250ms, 60s, 3}, [this] { return now_; }) {}
+      : check_(
+            set_, [this] { return current_; },
+            [this](std::string_view jti, std::string_view) {
+              ++asked_;
+              if (auth_down_) throw std::runtime_error("auth unreachable");
+              return jti == "revoked-in-postgres";
+            },
+            {250ms, 60s, 3}, [this] { return now_; }) {}
 
   common::RevocationSet set_;
   bool current_ = true;

@@ -1,6 +1,6 @@
 // The in-memory revocation set and the channel's message format.
-#include "common/access/revocation_channel.hpp"
 #include "common/access/revocation_set.hpp"
+#include "common/access/revocation_channel.hpp"
 
 #include <gtest/gtest.h>
 
@@ -84,7 +84,10 @@ TEST(RevocationSetTest, MergeAddsTheUnexpiredEntriesAndForgetsNothing) {
   RevocationSet set;
   set.add("jti:old", kNow + 60, kNowTime);
   set.add("fam:old", kNow + 60, kNowTime);
-  set.merge({{"jti:new", kNow + 60}, {"fam:new", kNow + 60}, {"jti:gone", kNow - 1}, {"bad:x", kNow + 60},
+  set.merge({{"jti:new", kNow + 60},
+             {"fam:new", kNow + 60},
+             {"jti:gone", kNow - 1},
+             {"bad:x", kNow + 60},
              {"jti:old", kNow + 30}},
             kNowTime);
   EXPECT_TRUE(set.is_revoked("old", "", kNowTime));

@@ -18,7 +18,7 @@ std::int64_t now_seconds() {
 }
 
 nlohmann::json access_claims(const std::string& jti, const std::string& family) {
-  return {{"iss", "auth-service"}, {"aud", "api"},   {"token_type", "access"}, {"jti", jti},
+  return {{"iss", "auth-service"}, {"aud", "api"},  {"token_type", "access"},    {"jti", jti},
           {"user_id", 7},          {"fam", family}, {"exp", now_seconds() + 300}};
 }
 
@@ -163,7 +163,8 @@ TEST(VerifiedTokenCache, ForgetsExpiredTokensAndOtherKeySetsAndStaysBounded) {
   EXPECT_FALSE(cache.find("other", keys, now, std::chrono::seconds(0)));
   for (int i = 0; i < 10000; ++i) cache.put("t" + std::to_string(i), keys, claims);
   int kept = 0;
-  for (int i = 0; i < 10000; ++i) kept += cache.find("t" + std::to_string(i), keys, now, std::chrono::seconds(0)) ? 1 : 0;
+  for (int i = 0; i < 10000; ++i)
+    kept += cache.find("t" + std::to_string(i), keys, now, std::chrono::seconds(0)) ? 1 : 0;
   EXPECT_LE(kept, 16 * 3) << "bounded by the capacity (per shard)";
   EXPECT_GT(kept, 0);
 }

@@ -29,7 +29,7 @@ TEST(Base64Url, RoundTripsRandomBytesOfEveryLengthUpTo64) {
 
 TEST(Base64Url, EncodesRfc4648TestVectorsWithoutPadding) {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},        {"foo", "Zm9v"},
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
       {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
@@ -84,8 +84,6 @@ TEST(Base64Url, RejectsNonZeroTrailingBits) {
   EXPECT_EQ(base64url_decode("Zm9vYh"), std::nullopt);
 }
 
-TEST(Base64Url, DecodesEmptyStringToEmptyBytes) {
-  EXPECT_EQ(base64url_decode(""), std::optional<std::string>(""));
-}
+TEST(Base64Url, DecodesEmptyStringToEmptyBytes) { EXPECT_EQ(base64url_decode(""), std::optional<std::string>("")); }
 
 }  // namespace

@@ -14,12 +14,12 @@ using common::Env;
 using Items = std::vector<std::string>;
 
 Env env_with(std::map<std::string, std::string> values) {
-  return Env("test-binary", "does things", [table = std::move(values)](const std::string& name)
-                                               -> std::optional<std::string> {
-    auto it = table.find(name);
-    if (it == table.end()) return std::nullopt;
-    return it->second;
-  });
+  return Env("test-binary", "does things",
+             [table = std::move(values)](const std::string& name) -> std::optional<std::string> {
+               auto it = table.find(name);
+               if (it == table.end()) return std::nullopt;
+               return it->second;
+             });
 }
 
 std::string check_message(const Env& env) {
@@ -118,8 +118,7 @@ TEST(ConfigEnv, CheckListsEveryInvalidValue) {
 
 TEST(ConfigEnv, ListSplitsOnCommasTrimsSpacesAndDropsEmptyItems) {
   Env env = env_with({{"ORIGINS", " https://a.example , https://b.example,, ,\thttps://c.example\t, "}});
-  EXPECT_EQ(env.list("ORIGINS", "", "o"),
-            (Items{"https://a.example", "https://b.example", "https://c.example"}));
+  EXPECT_EQ(env.list("ORIGINS", "", "o"), (Items{"https://a.example", "https://b.example", "https://c.example"}));
 }
 
 TEST(ConfigEnv, ListFallbackIsSplitTooAndMayBeEmpty) {

@@ -25,16 +25,16 @@ TEST(TraceContext, AWellFormedHeaderIsReadAndWrittenBackAlike) {
 TEST(TraceContext, MalformedHeadersAreRefused) {
   for (const std::string& header : std::vector<std::string>{
            std::string(),
-           "00-" + kTrace + "-" + kSpan,                                  // no flags
-           "00-" + kTrace + "-" + kSpan + "-01-",                         // version 00 has no more fields
-           "00-" + kTrace + "-" + kSpan + "-1",                           // short flags
-           "ff-" + kTrace + "-" + kSpan + "-01",                          // the forbidden version
-           "00-4BF92F3577B34DA6A3CE929D0E0E4736-" + kSpan + "-01",        // upper case
-           "00-00000000000000000000000000000000-" + kSpan + "-01",        // zero trace id
-           "00-" + kTrace + "-0000000000000000-01",                       // zero span id
-           "00-" + kTrace + "-00f067aa0ba902bz-01",                       // not hex
-           "00_" + kTrace + "-" + kSpan + "-01",                          // separator
-           "01-" + kTrace + "-" + kSpan + "-01x",                         // later version, bad tail
+           "00-" + kTrace + "-" + kSpan,                            // no flags
+           "00-" + kTrace + "-" + kSpan + "-01-",                   // version 00 has no more fields
+           "00-" + kTrace + "-" + kSpan + "-1",                     // short flags
+           "ff-" + kTrace + "-" + kSpan + "-01",                    // the forbidden version
+           "00-4BF92F3577B34DA6A3CE929D0E0E4736-" + kSpan + "-01",  // upper case
+           "00-00000000000000000000000000000000-" + kSpan + "-01",  // zero trace id
+           "00-" + kTrace + "-0000000000000000-01",                 // zero span id
+           "00-" + kTrace + "-00f067aa0ba902bz-01",                 // not hex
+           "00_" + kTrace + "-" + kSpan + "-01",                    // separator
+           "01-" + kTrace + "-" + kSpan + "-01x",                   // later version, bad tail
        }) {
     EXPECT_FALSE(common::parse_traceparent(header)) << header;
     EXPECT_EQ(common::trace_id_of(header), "") << header;

@@ -120,8 +120,7 @@ TEST_F(JwtTest, HeaderThatIsNotJsonObjectIsRefused) {
 
 TEST_F(JwtTest, SignedPayloadThatIsNotJsonObjectIsRefused) {
   std::string input = common::base64url_encode(header().dump()) + "." + common::base64url_encode("42");
-  std::string token =
-      input + "." + common::base64url_encode(unit_jwt::es256_raw_signature(signer_.key().get(), input));
+  std::string token = input + "." + common::base64url_encode(unit_jwt::es256_raw_signature(signer_.key().get(), input));
   expect_refused(token, "payload is not a JSON object");
 }
 
@@ -144,20 +143,20 @@ TEST(JwtParseBearer, RefusesOtherSchemesAndMissingOrSplitTokens) {
   EXPECT_EQ(common::jwt::parse_bearer(""), std::nullopt);
 }
 
-
 // --- HS256 migration mode (tokens a simplejwt deployment signed) ----------------------------
 
-
 json simplejwt_claims() {
-  return {{"token_type", "access"}, {"exp", kNowSeconds + 300}, {"iat", kNowSeconds},
-          {"jti", "0123456789abcdef0123456789abcdef"}, {"user_id", 42}};
+  return {{"token_type", "access"},
+          {"exp", kNowSeconds + 300},
+          {"iat", kNowSeconds},
+          {"jti", "0123456789abcdef0123456789abcdef"},
+          {"user_id", 42}};
 }
 
 std::string simplejwt_token(const std::string& secret, const json& claims) {
   std::string input = unit_jwt::signing_input({{"alg", "HS256"}, {"typ", "JWT"}}, claims);
   return input + "." + common::base64url_encode(unit_jwt::hs256(secret, input));
 }
-
 
 TEST_F(JwtTest, SimplejwtTokensAreAcceptedOnlyInMigrationModeWithTheirSecret) {
   std::string token = simplejwt_token("django-secret", simplejwt_claims());

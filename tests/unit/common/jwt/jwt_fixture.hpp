@@ -60,13 +60,13 @@ class JwtTest : public ::testing::Test {
     return unit_jwt::es256_token(signer_.key().get(), hdr, payload);
   }
 
-  void expect_refused(const std::string& token, const std::string& reason,
-                      const VerifyRules& verify_rules = rules(), Clock::time_point now = kNow) const {
+  void expect_refused(const std::string& token, const std::string& reason, const VerifyRules& verify_rules = rules(),
+                      Clock::time_point now = kNow) const {
     try {
       keys_.verify(token, verify_rules, now);
       auto hdr = common::base64url_decode(token.substr(0, token.find('.')));
-      ADD_FAILURE() << "token was accepted; expected refusal: " << reason
-                    << "\n  header: " << hdr.value_or("?") << "\n  token: " << token;
+      ADD_FAILURE() << "token was accepted; expected refusal: " << reason << "\n  header: " << hdr.value_or("?")
+                    << "\n  token: " << token;
     } catch (const TokenError& e) {
       EXPECT_NE(std::string(e.what()).find(reason), std::string::npos)
           << "refused for \"" << e.what() << "\", expected \"" << reason << "\"";

@@ -115,8 +115,7 @@ TEST_F(JwtTest, TamperedPayloadIsRefused) {
   std::string token = signer_.sign(access_claims());
   auto forged = access_claims();
   forged["user_id"] = 1;  // privilege escalation attempt, keeping the original signature
-  std::string tampered = segment(token, 0) + "." + common::base64url_encode(forged.dump()) + "." +
-                         segment(token, 2);
+  std::string tampered = segment(token, 0) + "." + common::base64url_encode(forged.dump()) + "." + segment(token, 2);
   expect_refused(tampered, "bad signature");
 }
 
@@ -124,8 +123,7 @@ TEST_F(JwtTest, TamperedHeaderIsRefused) {
   std::string token = signer_.sign(access_claims());
   auto hdr = header();
   hdr["typ"] = "at+jwt";
-  std::string tampered = common::base64url_encode(hdr.dump()) + "." + segment(token, 1) + "." +
-                         segment(token, 2);
+  std::string tampered = common::base64url_encode(hdr.dump()) + "." + segment(token, 1) + "." + segment(token, 2);
   expect_refused(tampered, "bad signature");
 }
 
@@ -193,10 +191,8 @@ TEST_F(JwtTest, OtherAsymmetricAlgorithmsAreRefusedEvenWithAValidEs256Signature)
 }
 
 TEST_F(JwtTest, MissingOrNonStringAlgIsRefused) {
-  expect_refused(token_with_header({{"typ", "JWT"}, {"kid", signer_.kid()}}, access_claims()),
-                 "algorithm not allowed");
-  expect_refused(token_with_header({{"alg", json::array({"ES256"})}, {"kid", signer_.kid()}},
-                                   access_claims()),
+  expect_refused(token_with_header({{"typ", "JWT"}, {"kid", signer_.kid()}}, access_claims()), "algorithm not allowed");
+  expect_refused(token_with_header({{"alg", json::array({"ES256"})}, {"kid", signer_.kid()}}, access_claims()),
                  "algorithm not allowed");
 }
 

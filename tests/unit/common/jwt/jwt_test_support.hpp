@@ -6,12 +6,12 @@
 #include "common/core/base64url.hpp"
 #include "common/jwt/jwt.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -63,13 +63,13 @@ inline std::string es256_raw_signature(EVP_PKEY* key, const std::string& signing
     throw std::runtime_error("sign init failed");
   }
   std::string der(length, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &length, data,
-                     signing_input.size()) != 1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &length, data, signing_input.size()) !=
+      1) {
     throw std::runtime_error("sign failed");
   }
   const auto* cursor = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(
-      d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(length)), ECDSA_SIG_free);
+  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(length)),
+                                                            ECDSA_SIG_free);
   if (!sig) throw std::runtime_error("unreadable DER signature");
   const BIGNUM* r = nullptr;
   const BIGNUM* s = nullptr;
@@ -90,11 +90,9 @@ inline bool es256_verify_raw(EVP_PKEY* key, const std::string& signing_input, co
   unsigned char* der = nullptr;
   int der_length = i2d_ECDSA_SIG(sig.get(), &der);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  bool ok = der_length > 0 &&
-            EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+  bool ok = der_length > 0 && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
             EVP_DigestVerify(ctx.get(), der, static_cast<std::size_t>(der_length),
-                             reinterpret_cast<const unsigned char*>(signing_input.data()),
-                             signing_input.size()) == 1;
+                             reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
   OPENSSL_free(der);
   return ok;
 }
@@ -103,8 +101,7 @@ inline std::string hs256(const std::string& secret, const std::string& signing_i
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
-       &length);
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &length);
   return std::string(reinterpret_cast<char*>(mac), length);
 }
 
@@ -113,8 +110,7 @@ inline std::string signing_input(const nlohmann::json& header, const nlohmann::j
 }
 
 // A compact JWS with any header, ES256-signed by `key` whatever the header claims.
-inline std::string es256_token(EVP_PKEY* key, const nlohmann::json& header,
-                               const nlohmann::json& payload) {
+inline std::string es256_token(EVP_PKEY* key, const nlohmann::json& header, const nlohmann::json& payload) {
   std::string input = signing_input(header, payload);
   return input + "." + common::base64url_encode(es256_raw_signature(key, input));
 }

@@ -46,8 +46,8 @@ std::string independent_thumbprint(EVP_PKEY* key) {
   }
   std::string x(reinterpret_cast<char*>(point + 1), 32);
   std::string y(reinterpret_cast<char*>(point + 33), 32);
-  std::string canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + common::base64url_encode(x) +
-                          "\",\"y\":\"" + common::base64url_encode(y) + "\"}";
+  std::string canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + common::base64url_encode(x) + "\",\"y\":\"" +
+                          common::base64url_encode(y) + "\"}";
   unsigned char digest[32];
   unsigned int digest_length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &digest_length, EVP_sha256(), nullptr);
@@ -98,9 +98,7 @@ TEST(JwtKeys, SigningKeyRefusesAPublicOnlyKey) {
   EXPECT_THROW(SigningKey{public_only}, KeyError);
 }
 
-TEST(JwtKeys, SigningKeyRefusesANonP256Key) {
-  EXPECT_THROW(SigningKey{unit_jwt::generate_ec_key("P-384")}, KeyError);
-}
+TEST(JwtKeys, SigningKeyRefusesANonP256Key) { EXPECT_THROW(SigningKey{unit_jwt::generate_ec_key("P-384")}, KeyError); }
 
 TEST(JwtKeys, LoadRefusesP384Key) {
   auto p384 = unit_jwt::generate_ec_key("P-384");
@@ -116,8 +114,7 @@ TEST(JwtKeys, LoadRefusesNonEcKey) {
 TEST(JwtKeys, LoadRefusesGarbage) {
   EXPECT_THROW(common::jwt::load_ec_key_pem(""), KeyError);
   EXPECT_THROW(common::jwt::load_ec_key_pem("not a key"), KeyError);
-  EXPECT_THROW(common::jwt::load_ec_key_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
-               KeyError);
+  EXPECT_THROW(common::jwt::load_ec_key_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), KeyError);
 }
 
 // --- JWK import ------------------------------------------------------------------------------

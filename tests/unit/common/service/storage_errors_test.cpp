@@ -1,7 +1,7 @@
+#include "common/service/storage_errors.hpp"
+#include "common/access/revocation_check.hpp"
 #include "common/pg/pg_pool.hpp"
 #include "common/redis/redis_client.hpp"
-#include "common/access/revocation_check.hpp"
-#include "common/service/storage_errors.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
@@ -23,8 +23,8 @@ TEST(StorageErrors, LostOrRefusedConnectionsAreOutages) {
 }
 
 TEST(StorageErrors, ServerStatesThatPassAreOutages) {
-  for (const char* state : {"08006", "08001", "57P01", "57P02", "57P03", "53300", "53100", "58030", "40001",
-                            "40P01", "57014", "25006", "55P03"}) {
+  for (const char* state : {"08006", "08001", "57P01", "57P02", "57P03", "53300", "53100", "58030", "40001", "40P01",
+                            "57014", "25006", "55P03"}) {
     EXPECT_TRUE(is_storage_outage(pqxx::sql_error("failed", "SELECT 1", state))) << state;
   }
   EXPECT_TRUE(is_storage_outage(pqxx::serialization_failure("could not serialize access")));
