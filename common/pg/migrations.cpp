@@ -21,7 +21,7 @@ int apply_migrations(pqxx::connection& connection, std::string_view component,
       " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
   std::set<int> applied;
   for (const auto& row : tx.exec("SELECT version FROM schema_migrations")) {
-    applied.insert(row[0].as<int>());
+    applied.insert(row["version"].as<int>());
   }
   int count = 0;
   for (const Migration* m : ordered) {

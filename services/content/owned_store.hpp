@@ -79,9 +79,10 @@ class OwnedStore final {
         page.items.push_back(Resource::from_row(row));
       }
       // The plain list (no paging) is the common case: its count is its length.
-      page.total_count = (!limit && offset == 0)
-                             ? static_cast<std::int64_t>(page.items.size())
-                             : common::exec1(tx, Resource::statements().count, user_id)[0].template as<std::int64_t>();
+      page.total_count =
+          (!limit && offset == 0)
+              ? static_cast<std::int64_t>(page.items.size())
+              : common::exec1(tx, Resource::statements().count, user_id)["count"].template as<std::int64_t>();
       return page;
     });
   }

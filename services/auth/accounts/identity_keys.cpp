@@ -32,7 +32,7 @@ IdentityKeyReport fill_identity_keys(pqxx::connection& connection) {
       std::string key = field.key_of(row[name].as<std::string>());
       auto holder = tx.exec_params(field.holder_sql, key);
       if (!holder.empty()) {
-        report.conflicts.push_back({id, name, holder[0][0].as<std::int64_t>()});
+        report.conflicts.push_back({id, name, holder[0]["id"].as<std::int64_t>()});
         continue;
       }
       tx.exec_params(field.update_sql, id, key);

@@ -75,7 +75,7 @@ std::vector<DjangoUser> read_django_users_pg(const std::string& database_url, co
     std::string qualified = quoted_table(tx, table);
     // The columns the table has, so a trimmed-down or customised user table reads too.
     auto existing = tx.exec_params(
-        "SELECT c.column_name::text FROM information_schema.columns c "
+        "SELECT c.column_name::text AS column_name FROM information_schema.columns c "
         "JOIN pg_class t ON t.oid = to_regclass($1) "
         "JOIN pg_namespace n ON n.oid = t.relnamespace "
         "WHERE c.table_schema = n.nspname AND c.table_name = t.relname",
@@ -87,7 +87,7 @@ std::vector<DjangoUser> read_django_users_pg(const std::string& database_url, co
     std::size_t count = 0;
     for (std::size_t column = 0; column < kColumnCount; ++column) {
       bool present = std::any_of(existing.begin(), existing.end(), [&](const pqxx::row& row) {
-        return row[0].as<std::string>() == kColumnNames[column];
+        return row["column_name"].as<std::string>() == kColumnNames[column];
       });
       if (!present) continue;
       select += (count == 0 ? "" : ", ") +
