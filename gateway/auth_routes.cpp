@@ -15,6 +15,7 @@ using Stub = auth::v1::AuthService::Stub;
 struct AuthReply {
   auth::v1::User user;
   std::optional<auth::v1::TokenPair> tokens;
+  int sessions_ended = 0;  // a password change's other sessions
 };
 
 // Reads the request, calls auth and keeps the refresh cookie in step; nullopt when it has
@@ -150,6 +151,17 @@ class AuthCalls final {
     };
   }
 
+  // The caller's password, proving the current one; their other sessions end.
+  AuthCall change_password() const {
+    return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
+      auth::v1::ChangePasswordRequest request;
+      if (!copy_fields(ctx, {"current_password", "new_password", "re_new_password"}, request)) return std::nullopt;
+      auto reply = call(ctx, u, u.auth(), &Stub::ChangePassword, request);
+      if (!reply) return std::nullopt;
+      return AuthReply{{}, std::nullopt, reply->sessions_ended()};
+    };
+  }
+
   // The caller, known from the verified access token.
   AuthCall me() const {
     return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
@@ -205,6 +217,10 @@ nlohmann::json user_and_tokens(const AuthReply& reply) {
   return body;
 }
 
+nlohmann::json password_changed(const AuthReply& reply) {
+  return {{"detail", "Password changed."}, {"sessions_ended", reply.sessions_ended}};
+}
+
 nlohmann::json profile(const AuthReply& reply) {
   const auto& user = reply.user;
   return {{"id", user.id()},
@@ -251,6 +267,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
       {"POST", "/api/logout/", kPublic, auth.logout("refresh"), 200, message("Successfully logged out")},
       {"GET", "/api/me/", Access::kAuthenticated, auth.me(), 200, profile},
       {"POST", "/api/verify-email/", kPublic, auth.verify_email(), 200, message("Email address verified.")},
+      {"POST", "/api/password/change/", Access::kAuthenticated, auth.change_password(), 200, password_changed},
       // Seed 001.
       {"POST", "/api/auth/token/", kPublic, auth.login(), 200, tokens_named("access_token", "refresh_token")},
       {"POST", "/api/auth/token/refresh/", kPublic, auth.refresh("refresh_token"), 200,

@@ -85,6 +85,25 @@ TEST_F(AuthLifecycleTest, LogoutRevokesTheAccessTokenAtTheGatewayAndAtContentWit
   EXPECT_EQ(send("GET", "/api/posts/", nullptr, other.body["access"]).status, 200);
 }
 
+TEST_F(AuthLifecycleTest, ChangingThePasswordEndsTheOtherSessionsEverywhereWithinASecond) {
+  auto mine = session("pia");
+  auto phone = send("POST", "/api/token/", {{"username", "pia"}, {"password", "Lifecycle-pass-1"}});
+  ASSERT_EQ(phone.status, 200);
+  std::string phone_access = phone.body["access"];
+  ASSERT_EQ(send("GET", "/api/posts/", nullptr, phone_access).status, 200);
+
+  auto changed = send("POST", "/api/password/change/",
+                      {{"current_password", "Lifecycle-pass-1"}, {"new_password", "Changed-pass-2"}}, mine["access"]);
+  ASSERT_EQ(changed.status, 200) << changed.body.dump();
+  EXPECT_EQ(changed.body, json({{"detail", "Password changed."}, {"sessions_ended", 2}}));  // phone + registration
+  EXPECT_TRUE(refused_everywhere_within_a_second(phone_access));
+  EXPECT_EQ(send("POST", "/api/token/refresh/", {{"refresh", phone.body["refresh"]}}).status, 401);
+  // This session goes on; only the new password logs in.
+  EXPECT_EQ(send("GET", "/api/posts/", nullptr, mine["access"]).status, 200);
+  EXPECT_EQ(send("POST", "/api/token/", {{"username", "pia"}, {"password", "Lifecycle-pass-1"}}).status, 401);
+  EXPECT_EQ(send("POST", "/api/token/", {{"username", "pia"}, {"password", "Changed-pass-2"}}).status, 200);
+}
+
 TEST_F(AuthLifecycleTest, TwoTabsGetTheSamePairAndLaterReuseKillsTheWholeFamily) {
   auto tokens = session("rita");
   auto tab1 = send("POST", "/api/token/refresh/", {{"refresh", tokens["refresh"]}});

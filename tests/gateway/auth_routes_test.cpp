@@ -213,6 +213,38 @@ TEST_F(AuthRoutesTest, MeDescribesTheCaller) {
   EXPECT_EQ(auth_.get_me.calls(), 1u);
 }
 
+TEST_F(AuthRoutesTest, PasswordChangeSaysHowManyOtherSessionsEnded) {
+  auth::v1::ChangePasswordResponse reply;
+  reply.set_sessions_ended(2);
+  auth_.change_password.reply_with(reply);
+  std::string access = tokens_.access();
+  auto changed = send("POST", "/api/password/change/",
+                      {{"current_password", "old-pass-123"}, {"new_password", "new-pass-456"}}, access);
+  ASSERT_EQ(changed.status, 200) << changed.text;
+  EXPECT_EQ(changed.body, json({{"detail", "Password changed."}, {"sessions_ended", 2}}));
+  EXPECT_EQ(changed.header("Cache-Control"), "no-store");
+  auto sent = auth_.change_password.last_request();
+  EXPECT_EQ(sent.current_password(), "old-pass-123");
+  EXPECT_EQ(sent.new_password(), "new-pass-456");
+  EXPECT_FALSE(sent.has_re_new_password());
+  EXPECT_EQ(auth_.change_password.last_metadata("authorization"), "Bearer " + access);
+
+  // Form bodies too, with the optional repetition.
+  EXPECT_EQ(send("POST", "/api/password/change/", "current_password=a&new_password=b&re_new_password=c", access, {},
+                 "application/x-www-form-urlencoded")
+                .status,
+            200);
+  EXPECT_EQ(auth_.change_password.last_request().re_new_password(), "c");
+
+  // Only for a caller with an access token; auth's field errors pass through.
+  EXPECT_EQ(send("POST", "/api/password/change/", {{"current_password", "x"}, {"new_password", "y"}}).status, 401);
+  EXPECT_EQ(auth_.change_password.calls(), 2u);
+  auth_.change_password.fail_with(common::invalid_argument({{"current_password", {"Invalid password."}}}));
+  auto wrong = send("POST", "/api/password/change/", {{"current_password", "x"}, {"new_password", "y"}}, access);
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(wrong.body, json({{"current_password", {"Invalid password."}}}));
+}
+
 TEST_F(AuthRoutesTest, VerifyEmailForwardsTheMailedToken) {
   auto verified = send("POST", "/api/verify-email/", {{"token", "mailed"}});
   ASSERT_EQ(verified.status, 200);

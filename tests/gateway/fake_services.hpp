@@ -87,6 +87,7 @@ class FakeAuthService final : public auth::v1::AuthService::Service {
   FakeRpc<auth::v1::VerifyEmailRequest, auth::v1::VerifyEmailResponse> verify_email;
   FakeRpc<auth::v1::GetJwksRequest, auth::v1::GetJwksResponse> get_jwks;
   FakeRpc<auth::v1::CheckRevocationRequest, auth::v1::CheckRevocationResponse> check_revocation;
+  FakeRpc<auth::v1::ChangePasswordRequest, auth::v1::ChangePasswordResponse> change_password;
 
   grpc::Status Register(grpc::ServerContext* c, const auth::v1::RegisterRequest* q,
                         auth::v1::RegisterResponse* r) override {
@@ -119,6 +120,10 @@ class FakeAuthService final : public auth::v1::AuthService::Service {
   grpc::Status CheckRevocation(grpc::ServerContext* c, const auth::v1::CheckRevocationRequest* q,
                                auth::v1::CheckRevocationResponse* r) override {
     return check_revocation.serve(c, q, r);
+  }
+  grpc::Status ChangePassword(grpc::ServerContext* c, const auth::v1::ChangePasswordRequest* q,
+                              auth::v1::ChangePasswordResponse* r) override {
+    return change_password.serve(c, q, r);
   }
 };
 

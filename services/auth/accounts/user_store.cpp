@@ -34,6 +34,7 @@ const common::Statement kById{"users_by_id", std::string("SELECT ") + kColumns +
 const common::Statement kRecordLogin{"users_record_login", "UPDATE users SET last_login = now() WHERE id = $1"};
 const common::Statement kReplaceHash{"users_replace_hash",
                                      "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2"};
+const common::Statement kSetHash{"users_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1"};
 const common::Statement kDeactivate{"users_deactivate",
                                     "UPDATE users SET is_active = FALSE WHERE id = $1 AND is_active"};
 
@@ -61,7 +62,7 @@ std::optional<UserRecord> first_user(const pqxx::result& result) {
 
 void UserStore::prepare(pqxx::connection& c) {
   for (const auto* statement :
-       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kDeactivate}) {
+       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash, &kDeactivate}) {
     statement->prepare(c);
   }
 }
@@ -111,6 +112,14 @@ void UserStore::replace_password_hash(std::int64_t id, const std::string& old_ha
 
 bool UserStore::deactivate(std::int64_t id) {
   return common::write(pool_, [&](pqxx::work& tx) { return common::exec(tx, kDeactivate, id).affected_rows() == 1; });
+}
+
+void UserStore::set_password_hash(std::int64_t id, const std::string& hash,
+                                  const std::function<void(pqxx::work&)>& also) {
+  common::write(pool_, [&](pqxx::work& tx) {
+    common::exec(tx, kSetHash, id, hash);
+    if (also) also(tx);
+  });
 }
 
 }  // namespace auth

@@ -63,6 +63,9 @@ class UserStore final {
   void replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash);
   // False when no such user was active.
   bool deactivate(std::int64_t id);
+  // Sets a new password hash and runs `also` in the same transaction (ending other sessions):
+  // both happen, or neither.
+  void set_password_hash(std::int64_t id, const std::string& hash, const std::function<void(pqxx::work&)>& also);
 
  private:
   common::PgPool& pool_;

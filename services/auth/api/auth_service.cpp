@@ -15,7 +15,7 @@ using namespace rpc;
 using grpc::StatusCode;
 
 std::optional<UserRecord> AuthServiceImpl::authenticated_caller(const grpc::ServerContext& context,
-                                                                grpc::Status& status) {
+                                                                grpc::Status& status, common::jwt::Claims* claims_out) {
   auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
   if (!token) {
     status = common::status_with_reason(StatusCode::UNAUTHENTICATED, kNotAuthenticated, "not_authenticated");
@@ -24,7 +24,10 @@ std::optional<UserRecord> AuthServiceImpl::authenticated_caller(const grpc::Serv
   try {
     auto claims = p_.tokens.verify(*token, "access");
     auto user = p_.users.find_by_id(claims.user_id);
-    if (user && user->is_active && !p_.revocations.is_revoked(claims.jti, claims.family)) return user;
+    if (user && user->is_active && !p_.revocations.is_revoked(claims.jti, claims.family)) {
+      if (claims_out) *claims_out = std::move(claims);
+      return user;
+    }
   } catch (const common::jwt::TokenError&) {
   }
   status = token_not_valid("Given token not valid for any token type");

@@ -65,10 +65,14 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
                        v1::GetJwksResponse* response) override;
   grpc::Status CheckRevocation(grpc::ServerContext* context, const v1::CheckRevocationRequest* request,
                                v1::CheckRevocationResponse* response) override;
+  grpc::Status ChangePassword(grpc::ServerContext* context, const v1::ChangePasswordRequest* request,
+                              v1::ChangePasswordResponse* response) override;
 
  private:
   // The active user behind the call's access token; nullopt with `status` set otherwise.
-  std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status);
+  // `claims`, when given, receives the access token's claims (its family: the caller's session).
+  std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status,
+                                                 common::jwt::Claims* claims = nullptr);
   bool password_matches(const UserRecord& user, const std::string& password);
   grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
   // run_rpc within the max_storage_calls bound.

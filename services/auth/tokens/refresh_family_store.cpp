@@ -16,6 +16,7 @@ const char* reason_name(RevocationReason reason) {
     case RevocationReason::kLogout: return "logout";
     case RevocationReason::kReuse: return "reuse";
     case RevocationReason::kDeactivated: return "deactivated";
+    case RevocationReason::kPasswordChange: return "password_change";
   }
   return "logout";
 }
@@ -78,6 +79,11 @@ const common::Statement kFamilyRevokeUser{
     "family_revoke_user", std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
                                       "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
                               kRevocationColumns};
+const common::Statement kFamilyRevokeOthers{
+    "family_revoke_others",
+    std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $3 "
+                "WHERE user_id = $1 AND family <> $2 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
+        kRevocationColumns};
 const common::Statement kRefreshUsable{"refresh_usable",
                                        "SELECT r.used_at IS NULL AND f.revoked_at IS NULL AS usable "
                                        "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
@@ -119,7 +125,7 @@ pqxx::row lock_presented(pqxx::work& tx, const common::jwt::Claims& presented) {
 void RefreshFamilyStore::prepare(pqxx::connection& c) {
   for (const auto* statement :
        {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend, &kFamilyRevoke,
-        &kFamilyRevokeUser, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
+        &kFamilyRevokeUser, &kFamilyRevokeOthers, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
     statement->prepare(c);
   }
 }
@@ -176,6 +182,11 @@ std::vector<FamilyRevocation> RefreshFamilyStore::revoke_all(std::int64_t user_i
   return common::write(pool_, [&](pqxx::work& tx) {
     return to_revocations(common::exec(tx, kFamilyRevokeUser, user_id, reason_name(reason)));
   });
+}
+
+std::vector<FamilyRevocation> RefreshFamilyStore::revoke_others(pqxx::work& tx, std::int64_t user_id,
+                                                                const std::string& keep, RevocationReason reason) {
+  return to_revocations(common::exec(tx, kFamilyRevokeOthers, user_id, keep, reason_name(reason)));
 }
 
 bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {

@@ -33,7 +33,7 @@ struct Rotation {
   std::optional<FamilyRevocation> revoked;  // kReuseDetected
 };
 
-enum class RevocationReason { kLogout, kReuse, kDeactivated };
+enum class RevocationReason { kLogout, kReuse, kDeactivated, kPasswordChange };
 
 // Refresh-token families and rotation in PostgreSQL, the single source of truth: two tabs
 // refreshing at once are serialised by row locks, and every decision holds without Redis.
@@ -56,6 +56,9 @@ class RefreshFamilyStore final {
   std::optional<FamilyRevocation> revoke(const common::jwt::Claims& presented, RevocationReason reason);
   // Revokes every live family of a user (deactivation).
   std::vector<FamilyRevocation> revoke_all(std::int64_t user_id, RevocationReason reason);
+  // Every live family of `user_id` but `keep` (the caller's), in `tx`.
+  static std::vector<FamilyRevocation> revoke_others(pqxx::work& tx, std::int64_t user_id, const std::string& keep,
+                                                     RevocationReason reason);
 
   // False for a used refresh token or one whose family is revoked.
   bool is_usable(const common::jwt::Claims& refresh);
