@@ -79,6 +79,13 @@ onSubmit($("#dashboard-form"), async (fields) => {
   $("#dashboard-form").reset();
 });
 
+// The server ends every other session of this account; this one goes on.
+onSubmit($("#password-form"), async (fields) => {
+  const { sessions_ended: ended } = await api.post("/api/password/change/", fields);
+  $("#password-form").reset();
+  notify(`Password changed. ${ended} other session${ended === 1 ? "" : "s"} ended.`);
+});
+
 $("#logout").addEventListener("click", async () => {
   try {
     await api.logout();

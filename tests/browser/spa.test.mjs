@@ -194,6 +194,21 @@ async function run(page, context, traffic) {
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   step(`screenshot saved to ${SCREENSHOT}`);
 
+  step("change password: a wrong current password is refused next to its field, then changed");
+  const passwordForm = page.locator("#password-form");
+  const newPassword = "staple-battery-horse-7";
+  await passwordForm.getByLabel("Current password").fill("not-the-password");
+  await passwordForm.getByLabel("New password", { exact: true }).fill(newPassword);
+  await passwordForm.getByLabel("Repeat new password").fill(newPassword);
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await until("the current-password error", async () =>
+    (await passwordForm.locator('[data-error-for="current_password"]').textContent()).includes("Invalid password."));
+  await passwordForm.getByLabel("Current password").fill(password);
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await until("the change to be confirmed", async () =>
+    (await page.locator("#notice").textContent()).startsWith("Password changed."));
+  assert.ok(await appView.isVisible(), "changing the password ended this session");
+
   step("log out: the session ends on the server too");
   const lastBearer = traffic.requests.filter((r) => r.authorization).at(-1).authorization;
   await page.locator("#logout").click();
@@ -212,6 +227,16 @@ async function run(page, context, traffic) {
   await page.reload();
   await login.waitFor();
   assert.ok(await appView.isHidden(), "a reload after logout shows the app");
+
+  step("only the new password logs in");
+  await login.getByLabel("Username or email").fill(username);
+  await login.getByLabel("Password").fill(password);
+  await login.getByRole("button", { name: "Log in" }).click();
+  await until("the old password to be refused", async () =>
+    (await login.locator('[data-error-for="form"]').textContent()).length > 0);
+  await login.getByLabel("Password").fill(newPassword);
+  await login.getByRole("button", { name: "Log in" }).click();
+  await appView.waitFor();
 }
 
 async function main() {
