@@ -1,73 +1,16 @@
 #include "gateway/http_framing.hpp"
 
+#include "gateway/http_field_syntax.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace gateway::http {
 namespace {
 
+using namespace syntax;
+
 constexpr std::size_t kMaxEmptyLinesBeforeRequest = 8;
-constexpr std::size_t kMaxChunkLine = 1024;
-constexpr std::size_t kMaxTrailerBytes = 8192;
-constexpr int kMaxChunkSizeDigits = 15;  // 2^60: no overflow while summing
-
-// RFC 9110 section 5.6.2: the characters of a token (method, header name).
-bool is_tchar(char c) {
-  if (std::isalnum(static_cast<unsigned char>(c))) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view text) { return !text.empty() && std::all_of(text.begin(), text.end(), is_tchar); }
-
-// field-vchar, obs-text, SP and HTAB: no CTL (NUL, CR, LF...) inside a header value.
-bool is_field_value(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return byte == '\t' || (byte >= 0x20 && byte != 0x7F);
-  });
-}
-
-std::string_view trim_ows(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// The comma-separated tokens of a list header (Connection, Transfer-Encoding).
-std::vector<std::string_view> list_items(std::string_view value) {
-  std::vector<std::string_view> items;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    auto comma = value.find(',', start);
-    if (comma == std::string_view::npos) comma = value.size();
-    auto item = trim_ows(value.substr(start, comma - start));
-    if (!item.empty()) items.push_back(item);
-    start = comma + 1;
-  }
-  return items;
-}
-
-// A header or trailer line "name: value" (the CRLF already cut off).
-bool split_field(std::string_view line, std::string_view& name, std::string_view& value) {
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return false;
-  name = line.substr(0, colon);
-  value = trim_ows(line.substr(colon + 1));
-  return is_token(name) && is_field_value(value);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -254,97 +197,6 @@ bool RequestFramer::parse_head(std::string_view head) {
   }
   if (body_state_ == Body::kNone) state_ = State::kComplete;
   return true;
-}
-
-std::size_t RequestFramer::feed_body(std::string_view input) {
-  std::size_t used = 0;
-  while (state_ == State::kIncomplete) {
-    std::string_view rest = input.substr(used);
-    switch (body_state_) {
-      case Body::kLength:
-      case Body::kChunkData: {
-        if (rest.empty()) return used;
-        auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
-        request_.body.append(rest.substr(0, take));
-        used += take;
-        remaining_ -= take;
-        if (remaining_ == 0) {
-          if (body_state_ == Body::kLength) {
-            state_ = State::kComplete;
-          } else {
-            body_state_ = Body::kChunkDataEnd;
-          }
-        }
-        break;
-      }
-      case Body::kChunkDataEnd: {
-        if (rest.empty()) return used;
-        if (rest[0] != '\r' || (rest.size() > 1 && rest[1] != '\n')) {
-          reject(400, "Malformed chunked body.");
-          return used;
-        }
-        if (rest.size() < 2) return used;
-        used += 2;
-        body_state_ = Body::kChunkSize;
-        break;
-      }
-      case Body::kChunkSize:
-      case Body::kTrailers: {
-        auto newline = rest.find('\n');
-        std::size_t limit = body_state_ == Body::kChunkSize ? kMaxChunkLine : kMaxTrailerBytes - trailer_bytes_;
-        if (newline == std::string_view::npos) {
-          if (rest.size() > limit) reject(400, "Malformed chunked body.");
-          return used;
-        }
-        if (newline == 0 || rest[newline - 1] != '\r' || newline + 1 > limit) {
-          reject(400, "Malformed chunked body.");
-          return used;
-        }
-        std::string_view line = rest.substr(0, newline - 1);
-        used += newline + 1;
-        if (line.find_first_of(std::string_view("\r\0", 2)) != std::string_view::npos) {
-          reject(400, "Malformed chunked body.");
-          return used;
-        }
-        if (body_state_ == Body::kTrailers) {
-          trailer_bytes_ += newline + 1;
-          std::string_view name;
-          std::string_view value;
-          if (line.empty()) {
-            state_ = State::kComplete;
-          } else if (!split_field(line, name, value)) {
-            reject(400, "Malformed chunked body.");
-          }
-          break;  // trailers are read and dropped: no handler wants them
-        }
-        std::uint64_t size = 0;
-        std::size_t i = 0;
-        int significant = 0;
-        for (; i < line.size() && hex_value(line[i]) >= 0; ++i) {
-          if (size > 0 || line[i] != '0') ++significant;
-          if (significant > kMaxChunkSizeDigits) {
-            reject(413, "Request body is too large.");
-            return used;
-          }
-          size = size * 16 + static_cast<std::uint64_t>(hex_value(line[i]));
-        }
-        std::string_view extension = trim_ows(line.substr(i));
-        if (i == 0 || (!extension.empty() && (extension.front() != ';' || !is_field_value(extension)))) {
-          reject(400, "Malformed chunked body.");
-          return used;
-        }
-        if (size > limits_.max_body_bytes - request_.body.size()) {
-          reject(413, "Request body is too large.");
-          return used;
-        }
-        remaining_ = size;
-        body_state_ = size == 0 ? Body::kTrailers : Body::kChunkData;
-        break;
-      }
-      case Body::kNone: state_ = State::kComplete; break;
-    }
-  }
-  return used;
 }
 
 FramedRequest RequestFramer::take() {
