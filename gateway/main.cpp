@@ -1,14 +1,13 @@
+#include "common/access/auth_client.hpp"
 #include "common/core/host_port.hpp"
 #include "common/core/log.hpp"
 #include "common/core/shutdown_signal.hpp"
 #include "common/core/stoppable_sleep.hpp"
 #include "common/grpc/grpc_channel.hpp"
 #include "common/metrics/metrics_server.hpp"
-#include "gateway/access_tokens.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -52,7 +51,7 @@ int main(int argc, char** argv) {
     }
     common::log::init("gateway", config.log_level);
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
-    auto tokens = gateway::make_access_tokens(config, upstreams);
+    auto tokens = common::access_tokens_from_auth(config.tokens, upstreams.auth(), config.upstream_timeout);
     gateway::HttpServer server(config, upstreams, *tokens);
     int port = server.bind();
     auto process_metrics = common::metrics::add_process_metrics(common::metrics::registry());

@@ -1,5 +1,7 @@
 #include "common/access/auth_client.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace common {
@@ -7,6 +9,18 @@ namespace common {
 nlohmann::json jwk_json(const auth::v1::Jwk& key) {
   return {{"kty", key.kty()}, {"crv", key.crv()}, {"x", key.x()},    {"y", key.y()},
           {"kid", key.kid()}, {"alg", key.alg()}, {"use", key.use()}};
+}
+
+auth::v1::Jwk jwk_message(const nlohmann::json& jwk) {
+  auth::v1::Jwk key;
+  key.set_kty(jwk.at("kty"));
+  key.set_crv(jwk.at("crv"));
+  key.set_x(jwk.at("x"));
+  key.set_y(jwk.at("y"));
+  key.set_kid(jwk.at("kid"));
+  key.set_alg(jwk.at("alg"));
+  key.set_use(jwk.at("use"));
+  return key;
 }
 
 std::vector<jwt::KeyHandle> fetch_jwks(auth::v1::AuthService::StubInterface& auth, std::chrono::milliseconds timeout) {
@@ -39,6 +53,17 @@ bool check_revocation(auth::v1::AuthService::StubInterface& auth, std::string_vi
   auto status = auth.CheckRevocation(&context, request, &response);
   if (!status.ok()) throw std::runtime_error("CheckRevocation failed: " + status.error_message());
   return response.revoked();
+}
+
+std::unique_ptr<AccessTokens> access_tokens_from_auth(const VerifierConfig& config,
+                                                      auth::v1::AuthService::StubInterface& auth,
+                                                      std::chrono::milliseconds timeout) {
+  auto check_timeout = std::min<std::chrono::milliseconds>(timeout, std::chrono::seconds(1));
+  return std::make_unique<AccessTokens>(
+      config, [&auth, timeout] { return fetch_jwks(auth, timeout); },
+      [&auth, check_timeout](std::string_view jti, std::string_view family) {
+        return check_revocation(auth, jti, family, check_timeout);
+      });
 }
 
 }  // namespace common

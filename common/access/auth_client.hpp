@@ -1,9 +1,11 @@
 #pragma once
 
 #include "auth/v1/auth.grpc.pb.h"
+#include "common/access/access_tokens.hpp"
 #include "common/jwt/jwt.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -18,7 +20,15 @@ std::vector<jwt::KeyHandle> fetch_jwks(auth::v1::AuthService::StubInterface& aut
 bool check_revocation(auth::v1::AuthService::StubInterface& auth, std::string_view jti, std::string_view family,
                       std::chrono::milliseconds timeout);
 
-// The JSON Web Key of one key of a GetJwks answer.
+// Access-token checks wired to `auth` (which must outlive them): its JWKS for the keys, within
+// `timeout`, and, while the revocation channel is not current, CheckRevocation, so a token that
+// may be revoked never passes. That check is on the request path: at most a second.
+std::unique_ptr<AccessTokens> access_tokens_from_auth(const VerifierConfig& config,
+                                                      auth::v1::AuthService::StubInterface& auth,
+                                                      std::chrono::milliseconds timeout);
+
+// The JSON Web Key of one key of a GetJwks answer, and back (the auth service's answer).
 nlohmann::json jwk_json(const auth::v1::Jwk& key);
+auth::v1::Jwk jwk_message(const nlohmann::json& jwk);
 
 }  // namespace common

@@ -5,10 +5,11 @@
 #include <pqxx/pqxx>
 
 #include <type_traits>
+#include <utility>
 
 namespace common {
 
-// The three ways a store talks to PostgreSQL. Each takes a pooled connection for the length of
+// The ways a store talks to PostgreSQL. Each takes a pooled connection for the length of
 // `work(tx)` and returns what it returns; a failure rolls back and propagates (PgPool drops a
 // connection the failure closed).
 
@@ -21,24 +22,11 @@ auto read(PgPool& pool, Work&& work) {
   });
 }
 
-using ReadSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
-
-// Several reads that must agree (a page and its count): one read-only snapshot.
-template <class Work>
-auto read_snapshot(PgPool& pool, Work&& work) {
+// `work` in a `Transaction` that commits when it returns (read_snapshot, write).
+template <class Transaction, class Work>
+auto committed(PgPool& pool, Work&& work) {
   return pool.with_connection([&](pqxx::connection& c) {
-    ReadSnapshot tx(c);
-    auto result = work(tx);
-    tx.commit();
-    return result;
-  });
-}
-
-// Writes that commit together, or not at all.
-template <class Work>
-auto write(PgPool& pool, Work&& work) {
-  return pool.with_connection([&](pqxx::connection& c) {
-    pqxx::work tx(c);
+    Transaction tx(c);
     if constexpr (std::is_void_v<decltype(work(tx))>) {
       work(tx);
       tx.commit();
@@ -48,6 +36,20 @@ auto write(PgPool& pool, Work&& work) {
       return result;
     }
   });
+}
+
+using ReadSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+// Several reads that must agree (a page and its count): one read-only snapshot.
+template <class Work>
+auto read_snapshot(PgPool& pool, Work&& work) {
+  return committed<ReadSnapshot>(pool, std::forward<Work>(work));
+}
+
+// Writes that commit together, or not at all.
+template <class Work>
+auto write(PgPool& pool, Work&& work) {
+  return committed<pqxx::work>(pool, std::forward<Work>(work));
 }
 
 // Writes that commit only when `work` returns a value: an empty std::optional rolls back what

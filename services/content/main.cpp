@@ -1,4 +1,3 @@
-#include "common/access/access_tokens.hpp"
 #include "common/access/auth_client.hpp"
 #include "common/core/log.hpp"
 #include "common/core/shutdown_signal.hpp"
@@ -9,7 +8,6 @@
 #include "content/content_config.hpp"
 #include "content/schema.hpp"
 
-#include <algorithm>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -35,14 +33,8 @@ int main(int argc, char** argv) {
     common::log::init("content", config.log_level);
     auto auth = auth::v1::AuthService::NewStub(common::make_channel(
         config.auth_target, {{"auth.v1.AuthService", "GetJwks"}, {"auth.v1.AuthService", "CheckRevocation"}}));
-    // On the request path while the revocation channel is not current: a short deadline.
-    auto check_timeout = std::min<std::chrono::milliseconds>(config.auth_timeout, std::chrono::seconds(1));
-    common::AccessTokens tokens(
-        config.tokens, [&auth, timeout = config.auth_timeout] { return common::fetch_jwks(*auth, timeout); },
-        [&auth, check_timeout](std::string_view jti, std::string_view family) {
-          return common::check_revocation(*auth, jti, family, check_timeout);
-        });
-    content::CallerAuthenticator authenticator(tokens.verifier());
+    auto tokens = common::access_tokens_from_auth(config.tokens, *auth, config.auth_timeout);
+    content::CallerAuthenticator authenticator(tokens->verifier());
     {
       pqxx::connection connection(config.database_url);
       int applied = common::apply_migrations(connection, "content", content::migrations());
@@ -55,7 +47,7 @@ int main(int argc, char** argv) {
         common::metrics::add_executor_metrics(common::metrics::registry(), components.database_work);
     // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
     common::serve_grpc(config.server, {&components.service}, {"content.v1.ContentService"}, shutdown,
-                       [&tokens] { return tokens.revocations_loaded(); });
+                       [&tokens] { return tokens->revocations_loaded(); });
     return 0;
   } catch (const std::exception& e) {
     common::log::init("content", "info");

@@ -1,7 +1,7 @@
 #include "tests/gateway/gateway_fixture.hpp"
 
+#include "common/access/auth_client.hpp"
 #include "common/core/log.hpp"
-#include "gateway/access_tokens.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/upstreams.hpp"
@@ -19,7 +19,7 @@ class GatewayTest::RunningGateway final {
         content_server_(content, "content.v1.ContentService"),
         config_(config_from(settings)),
         upstreams_(config_.auth_target, config_.content_target, config_.upstream_timeout),
-        tokens_(gateway::make_access_tokens(config_, upstreams_)),
+        tokens_(common::access_tokens_from_auth(config_.tokens, upstreams_.auth(), config_.upstream_timeout)),
         server_(config_, upstreams_, *tokens_),
         port_(server_.bind()),
         serving_([this] { server_.serve(); }) {}

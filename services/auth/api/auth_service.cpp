@@ -136,11 +136,7 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
     if (username.empty() && email.empty()) {
       errors["non_field_errors"].push_back("A username or an email address is required.");
     }
-    if (!request->has_password()) {
-      errors["password"].push_back("This field is required.");
-    } else if (request->password().empty()) {
-      errors["password"].push_back("This field may not be blank.");
-    }
+    require_text(errors, "password", request->has_password(), request->password());
     if (!errors.empty()) return common::invalid_argument(errors);
 
     // Any spelling finds the one account (auth/identity.hpp). The per-account limit is keyed

@@ -18,15 +18,8 @@ grpc::Status AuthServiceImpl::ChangePassword(grpc::ServerContext* context, const
                                {"new_password", &request->new_password()},
                                {"re_new_password", &request->re_new_password()}});
     if (!errors.empty()) return common::invalid_argument(errors);
-    for (const auto& [name, present, value] :
-         {std::tuple{"current_password", request->has_current_password(), &request->current_password()},
-          std::tuple{"new_password", request->has_new_password(), &request->new_password()}}) {
-      if (!present) {
-        errors[name].push_back("This field is required.");
-      } else if (value->empty()) {
-        errors[name].push_back("This field may not be blank.");
-      }
-    }
+    require_text(errors, "current_password", request->has_current_password(), request->current_password());
+    require_text(errors, "new_password", request->has_new_password(), request->new_password());
     if (!errors.empty()) return common::invalid_argument(errors);
 
     // A wrong current password is a guess at the account's password: it counts towards the

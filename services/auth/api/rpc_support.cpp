@@ -58,4 +58,12 @@ common::FieldErrors text_errors(std::initializer_list<std::pair<const char*, con
   return errors;
 }
 
+void require_text(common::FieldErrors& errors, const char* field, bool present, const std::string& value) {
+  if (!present) {
+    errors[field].push_back("This field is required.");
+  } else if (value.empty()) {
+    errors[field].push_back("This field may not be blank.");
+  }
+}
+
 }  // namespace auth::rpc

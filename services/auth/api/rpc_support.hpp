@@ -40,6 +40,9 @@ grpc::Status throttled(std::initializer_list<RateDecision> decisions);
 // checked before anything else, so such text never reaches PostgreSQL, Redis or a rule.
 common::FieldErrors text_errors(std::initializer_list<std::pair<const char*, const std::string*>> fields);
 
+// DRF's "This field is required." / "This field may not be blank." for a text field.
+void require_text(common::FieldErrors& errors, const char* field, bool present, const std::string& value);
+
 template <class Field>
 std::optional<std::string> optional_field(bool present, const Field& value) {
   return present ? std::optional<std::string>(value) : std::nullopt;

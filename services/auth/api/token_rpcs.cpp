@@ -1,6 +1,7 @@
 #include "auth/api/auth_service.hpp"
 
 #include "auth/api/rpc_support.hpp"
+#include "common/access/auth_client.hpp"
 #include "common/core/log.hpp"
 #include "common/core/proto_time.hpp"
 #include "common/service/run_rpc.hpp"
@@ -101,16 +102,7 @@ grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* context, const v1::Log
 grpc::Status AuthServiceImpl::GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest*,
                                       v1::GetJwksResponse* response) {
   return common::run_rpc(context, "auth.GetJwks", [&] {
-    for (const auto& jwk : p_.tokens.jwks()) {
-      auto* key = response->add_keys();
-      key->set_kty(jwk.at("kty"));
-      key->set_crv(jwk.at("crv"));
-      key->set_x(jwk.at("x"));
-      key->set_y(jwk.at("y"));
-      key->set_kid(jwk.at("kid"));
-      key->set_alg(jwk.at("alg"));
-      key->set_use(jwk.at("use"));
-    }
+    for (const auto& jwk : p_.tokens.jwks()) *response->add_keys() = common::jwk_message(jwk);
     return grpc::Status::OK;
   });
 }

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace auth_test {
 
@@ -59,6 +60,19 @@ class AuthServiceTest : public ::testing::Test {
         components_(test_config(migrated(database_), key_file_), database_.name() + "-") {
     main_ = std::make_unique<ServiceUnderTest>(parts());
     stub_ = main_->stub.get();
+  }
+
+  // A service on the same stores whose per-account login limit is `max` attempts, counted under
+  // Redis keys of its own.
+  std::unique_ptr<ServiceUnderTest> limited_service(int max) {
+    std::string scope = "limited-" + database_.name() + "-" + std::to_string(limited_throttles_.size());
+    // Not movable (mutexes inside): built in place.
+    limited_throttles_.emplace_back(
+        new auth::Throttles{{redis_, scope, {max, std::chrono::seconds(60)}},
+                            {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
+                            {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}});
+    return std::make_unique<ServiceUnderTest>(auth::AuthParts{
+        users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, *limited_throttles_.back(), {}});
   }
 
   // The real wiring (AuthComponents::parts) under another account policy.
@@ -152,6 +166,7 @@ class AuthServiceTest : public ::testing::Test {
   auth::PasswordHasher& hasher_ = components_.hasher;
   auth::TokenIssuer& tokens_ = components_.tokens;
   auth::Throttles& throttles_ = components_.throttles;
+  std::vector<std::unique_ptr<auth::Throttles>> limited_throttles_;  // of limited_service()
   std::unique_ptr<ServiceUnderTest> main_;
   auth::v1::AuthService::Stub* stub_ = nullptr;
 };

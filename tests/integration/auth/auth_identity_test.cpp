@@ -28,25 +28,12 @@ std::string field_error(const grpc::Status& status, const std::string& field) {
 
 class AuthIdentityTest : public AuthServiceTest {
  protected:
-  // A service whose per-account limit is `max` attempts.
-  std::unique_ptr<ServiceUnderTest> limited_service(int max) {
-    std::string scope = "identity-" + database_.name() + "-" + std::to_string(++services_);
-    small_.reset(new auth::Throttles{{redis_, scope, {max, std::chrono::seconds(60)}},
-                                     {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-                                     {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}});
-    return std::make_unique<ServiceUnderTest>(
-        auth::AuthParts{users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, *small_, {}});
-  }
-
   std::string key_of(std::int64_t id, const char* column) {
     pqxx::connection c(database_.url());
     pqxx::read_transaction tx(c);
     auto value = tx.exec_params1(std::string("SELECT ") + column + " FROM users WHERE id = $1", id)[0];
     return value.is_null() ? "<null>" : value.as<std::string>();
   }
-
-  std::unique_ptr<auth::Throttles> small_;
-  int services_ = 0;
 };
 
 TEST_F(AuthIdentityTest, TwoSpellingsOfOneUsernameAreOneAccount) {

@@ -252,12 +252,8 @@ TEST_F(AuthServiceTest, MigrationsAreIdempotentAndSafeToRunConcurrently) {
 }
 
 TEST_F(AuthServiceTest, LoginIsThrottledPerAccountAlikeForUnknownAccountsAndResetOnSuccess) {
-  std::string scope = "login-account-small-" + database_.name();
-  auth::Throttles small{{redis_, scope, {3, std::chrono::seconds(60)}},
-                        {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-                        {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}};
-  ServiceUnderTest limited({users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, small, {}});
-  auto* stub = limited.stub.get();
+  auto limited = limited_service(3);
+  auto* stub = limited->stub.get();
   auto attempt = [&](const std::string& username, const std::string& password) {
     auth::v1::LoginRequest request;
     request.set_username(username);

@@ -7,7 +7,6 @@
 namespace {
 
 using auth_test::AuthServiceTest;
-using auth_test::ServiceUnderTest;
 using test_support::call_context;
 
 const char* const kOldPassword = "old-correct-horse-1";
@@ -115,21 +114,16 @@ TEST_F(ChangePasswordTest, OnlyAnAuthenticatedCallerMayChangeAPassword) {
 }
 
 TEST_F(ChangePasswordTest, WrongCurrentPasswordsCountTowardsTheAccountsLoginLimit) {
-  std::string scope = "change-" + database_.name();
-  auth::Throttles small{{redis_, scope, {3, std::chrono::seconds(60)}},
-                        {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-                        {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}};
-  ServiceUnderTest limited(
-      auth::AuthParts{users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, small, {}});
+  auto limited = limited_service(3);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(
-        change("guess-" + std::to_string(i), kNewPassword, std::nullopt, nullptr, limited.stub.get()).error_code(),
+        change("guess-" + std::to_string(i), kNewPassword, std::nullopt, nullptr, limited->stub.get()).error_code(),
         grpc::StatusCode::INVALID_ARGUMENT);
   }
   // Even the right password is refused now, and logins to the account too: one budget.
-  EXPECT_EQ(change(kOldPassword, kNewPassword, std::nullopt, nullptr, limited.stub.get()).error_code(),
+  EXPECT_EQ(change(kOldPassword, kNewPassword, std::nullopt, nullptr, limited->stub.get()).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(login("carol", "", kOldPassword, nullptr, limited.stub.get()).error_code(),
+  EXPECT_EQ(login("carol", "", kOldPassword, nullptr, limited->stub.get()).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_TRUE(login("carol", "", kOldPassword).ok());  // the password did not change
 }
