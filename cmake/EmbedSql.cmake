@@ -8,6 +8,8 @@ function(embed_migrations target ns dir)
   foreach(f IN LISTS sql_files)
     get_filename_component(name "${f}" NAME)
     string(REGEX MATCH "^[0-9]+" version "${name}")
+    # "008" would be an octal literal in C++ (and invalid): the number itself.
+    math(EXPR version "${version}")
     file(READ "${f}" sql)
     string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
   endforeach()

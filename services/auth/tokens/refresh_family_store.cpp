@@ -17,6 +17,10 @@ const char* reason_name(RevocationReason reason) {
     case RevocationReason::kReuse: return "reuse";
     case RevocationReason::kDeactivated: return "deactivated";
     case RevocationReason::kPasswordChange: return "password_change";
+    case RevocationReason::kPasswordReset: return "password_reset";
+    case RevocationReason::kAccountDeleted: return "account_deleted";
+    case RevocationReason::kSessionEnded: return "session_ended";
+    case RevocationReason::kAdmin: return "admin";
   }
   return "logout";
 }
@@ -179,9 +183,12 @@ std::optional<FamilyRevocation> RefreshFamilyStore::revoke(const common::jwt::Cl
 }
 
 std::vector<FamilyRevocation> RefreshFamilyStore::revoke_all(std::int64_t user_id, RevocationReason reason) {
-  return common::write(pool_, [&](pqxx::work& tx) {
-    return to_revocations(common::exec(tx, kFamilyRevokeUser, user_id, reason_name(reason)));
-  });
+  return common::write(pool_, [&](pqxx::work& tx) { return revoke_all(tx, user_id, reason); });
+}
+
+std::vector<FamilyRevocation> RefreshFamilyStore::revoke_all(pqxx::work& tx, std::int64_t user_id,
+                                                             RevocationReason reason) {
+  return to_revocations(common::exec(tx, kFamilyRevokeUser, user_id, reason_name(reason)));
 }
 
 std::vector<FamilyRevocation> RefreshFamilyStore::revoke_others(pqxx::work& tx, std::int64_t user_id,

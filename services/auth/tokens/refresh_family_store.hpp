@@ -33,7 +33,16 @@ struct Rotation {
   std::optional<FamilyRevocation> revoked;  // kReuseDetected
 };
 
-enum class RevocationReason { kLogout, kReuse, kDeactivated, kPasswordChange };
+enum class RevocationReason {
+  kLogout,
+  kReuse,
+  kDeactivated,
+  kPasswordChange,
+  kPasswordReset,
+  kAccountDeleted,
+  kSessionEnded,  // by its user, from the sessions page
+  kAdmin,
+};
 
 // Refresh-token families and rotation in PostgreSQL, the single source of truth: two tabs
 // refreshing at once are serialised by row locks, and every decision holds without Redis.
@@ -56,6 +65,7 @@ class RefreshFamilyStore final {
   std::optional<FamilyRevocation> revoke(const common::jwt::Claims& presented, RevocationReason reason);
   // Revokes every live family of a user (deactivation).
   std::vector<FamilyRevocation> revoke_all(std::int64_t user_id, RevocationReason reason);
+  static std::vector<FamilyRevocation> revoke_all(pqxx::work& tx, std::int64_t user_id, RevocationReason reason);
   // Every live family of `user_id` but `keep` (the caller's), in `tx`.
   static std::vector<FamilyRevocation> revoke_others(pqxx::work& tx, std::int64_t user_id, const std::string& keep,
                                                      RevocationReason reason);
