@@ -66,4 +66,16 @@ std::unique_ptr<AccessTokens> access_tokens_from_auth(const VerifierConfig& conf
       });
 }
 
+std::unique_ptr<TokenVerifier> service_tokens_from_auth(const VerifierConfig& config,
+                                                        auth::v1::AuthService::StubInterface& auth,
+                                                        std::chrono::milliseconds timeout,
+                                                        const std::string& audience) {
+  jwt::VerifyRules rules = config.rules;
+  rules.audience = audience;
+  rules.token_type = "service";
+  TokenVerifier::Options options{jwt::KeySet::from_pem_files(config.public_key_files), {}, rules, config.jwks_refresh};
+  if (config.keys_from_auth) options.fetch_keys = [&auth, timeout] { return fetch_jwks(auth, timeout); };
+  return std::make_unique<TokenVerifier>(std::move(options), nullptr);
+}
+
 }  // namespace common

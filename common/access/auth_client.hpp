@@ -27,6 +27,15 @@ std::unique_ptr<AccessTokens> access_tokens_from_auth(const VerifierConfig& conf
                                                       auth::v1::AuthService::StubInterface& auth,
                                                       std::chrono::milliseconds timeout);
 
+// Checks the service tokens by which the auth service itself calls `audience` (token_type
+// "service", auth/tokens/token_issuer.hpp): signature against the auth service's keys (the key
+// files and its JWKS; never the HS256 migration secret, which a simplejwt deployment also
+// held), iss, aud, exp. Service tokens are not revocable: they live a minute and are bound to
+// one user and one action.
+std::unique_ptr<TokenVerifier> service_tokens_from_auth(const VerifierConfig& config,
+                                                        auth::v1::AuthService::StubInterface& auth,
+                                                        std::chrono::milliseconds timeout, const std::string& audience);
+
 // The JSON Web Key of one key of a GetJwks answer, and back (the auth service's answer).
 nlohmann::json jwk_json(const auth::v1::Jwk& key);
 auth::v1::Jwk jwk_message(const nlohmann::json& jwk);

@@ -22,37 +22,68 @@ std::size_t utf8_length(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at `p`, or 0 when it is not one. The bounds of the
+// second byte exclude overlong forms, surrogates and > U+10FFFF (RFC 3629 section 4); the bytes
+// after it are plain continuations.
+std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) {
+  unsigned char lead = *p;
+  if (lead < 0x80) return 1;
+  std::size_t more;
+  unsigned char low = 0x80, high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    more = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    more = 2;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    more = 3;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) <= more) return 0;
+  if (p[1] < low || p[1] > high) return 0;
+  for (std::size_t i = 2; i <= more; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return more + 1;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
-    unsigned char lead = *p++;
-    if (lead < 0x80) continue;
-    // The bounds of the second byte exclude overlong forms, surrogates and > U+10FFFF
-    // (RFC 3629 section 4); the bytes after it are plain continuations.
-    int more;
-    unsigned char low = 0x80, high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      more = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      more = 2;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      more = 3;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (end - p < more) return false;
-    if (*p < low || *p > high) return false;
-    for (int i = 1; i < more; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-    }
-    p += more;
+    auto length = utf8_sequence_length(p, end);
+    if (length == 0) return false;
+    p += length;
   }
   return true;
+}
+
+std::string display_text(std::string_view text, std::size_t max_bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  std::string out;
+  while (p < end) {
+    auto length = utf8_sequence_length(p, end);
+    if (length == 0) {
+      ++p;
+      continue;
+    }
+    bool control = (length == 1 && (*p < 0x20 || *p == 0x7F)) || (length == 2 && p[0] == 0xC2 && p[1] < 0xA0);
+    if (!control) {
+      if (out.size() + length > max_bytes) break;
+      out.append(reinterpret_cast<const char*>(p), length);
+    }
+    p += length;
+  }
+  return out;
 }
 
 std::optional<std::string> text_field_problem(std::string_view text) {

@@ -3,10 +3,12 @@
 #include "auth/app/auth_components.hpp"
 #include "auth/app/auth_config.hpp"
 #include "auth/app/housekeeping.hpp"
+#include "auth/deletion/content_remover.hpp"
 #include "auth/schema.hpp"
 #include "auth/tokens/signing_key_file.hpp"
 #include "common/core/log.hpp"
 #include "common/core/shutdown_signal.hpp"
+#include "common/grpc/grpc_channel.hpp"
 #include "common/jwt/jwt.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/pg/pool_metrics.hpp"
@@ -25,6 +27,18 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
   std::jthread revocation_publisher([&parts](std::stop_token stop) { parts.revocations.run_publisher(stop); });
   std::jthread housekeeping([&parts](std::stop_token stop) { auth::run_housekeeping(parts.pool, stop); });
+  std::jthread account_mail([&parts](std::stop_token stop) { parts.mail_requests.run(stop); });
+  std::unique_ptr<content::v1::AccountDataService::Stub> content;
+  std::jthread content_cleanup;
+  if (config.content_target.empty()) {
+    common::log::warn("AUTH_CONTENT_ADDR is not set: deleted accounts' content waits until it is");
+  } else {
+    content = content::v1::AccountDataService::NewStub(
+        common::make_channel(config.content_target, {{"content.v1.AccountDataService", "DeleteUserContent"}}));
+    content_cleanup =
+        std::jthread([&parts, remove = auth::content_remover(*content, parts.tokens, config.content_timeout)](
+                         std::stop_token stop) { parts.deletions.run(stop, remove); });
+  }
   common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "common/core/bounded_executor.hpp"
 #include "common/pg/pg_pool.hpp"
+#include "content/account_data_service.hpp"
 #include "content/content_service.hpp"
 
 #include <cstddef>
@@ -16,19 +17,22 @@ void prepare_content_statements(pqxx::connection& connection);
 // the stores, and the database executor (one thread per pooled connection, so database work
 // never waits for the pool; at most `max_queued_calls` wait). Migrations must have run before.
 struct ContentComponents {
+  // `service_tokens`: the auth service's service tokens (AccountDataService).
   ContentComponents(const std::string& database_url, std::size_t pool_size, std::size_t max_queued_calls,
-                    const CallerAuthenticator& authenticator)
+                    const CallerAuthenticator& authenticator, const common::TokenVerifier& service_tokens)
       : pool(database_url, pool_size, prepare_content_statements),
         posts(pool),
         tasks(pool),
         database_work(pool_size, max_queued_calls, "content-db"),
-        service(posts, tasks, authenticator, database_work) {}
+        service(posts, tasks, authenticator, database_work),
+        account_data(pool, service_tokens, database_work) {}
 
   common::PgPool pool;
   PostStore posts;
   TaskStore tasks;
   common::BoundedExecutor database_work;
   ContentServiceImpl service;
+  AccountDataServiceImpl account_data;
 };
 
 }  // namespace content

@@ -35,18 +35,21 @@ int main(int argc, char** argv) {
         config.auth_target, {{"auth.v1.AuthService", "GetJwks"}, {"auth.v1.AuthService", "CheckRevocation"}}));
     auto tokens = common::access_tokens_from_auth(config.tokens, *auth, config.auth_timeout);
     content::CallerAuthenticator authenticator(tokens->verifier());
+    auto service_tokens =
+        common::service_tokens_from_auth(config.tokens, *auth, config.auth_timeout, content::kAccountDataAudience);
     {
       pqxx::connection connection(config.database_url);
       int applied = common::apply_migrations(connection, "content", content::migrations());
       common::log::info("migrations applied", {{"count", applied}});
     }
     content::ContentComponents components(config.database_url, config.database_pool_size, config.max_queued_calls,
-                                          authenticator);
+                                          authenticator, *service_tokens);
     auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), components.pool);
     auto executor_metrics =
         common::metrics::add_executor_metrics(common::metrics::registry(), components.database_work);
     // Not SERVING before the revocation set is loaded: a revoked token must not pass meanwhile.
-    common::serve_grpc(config.server, {&components.service}, {"content.v1.ContentService"}, shutdown,
+    common::serve_grpc(config.server, {&components.service, &components.account_data},
+                       {"content.v1.ContentService", "content.v1.AccountDataService"}, shutdown,
                        [&tokens] { return tokens->revocations_loaded(); });
     return 0;
   } catch (const std::exception& e) {

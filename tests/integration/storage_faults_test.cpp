@@ -61,8 +61,9 @@ void drive_through_cuts(PgFaultProxy& proxy, const std::function<std::unique_ptr
 // ---- content -------------------------------------------------------------------------------
 
 struct ContentUnit {
-  ContentUnit(const std::string& url, const content::CallerAuthenticator& authenticator, std::size_t max_queued = 16)
-      : components(url, 1, max_queued, authenticator),
+  ContentUnit(const std::string& url, const content::CallerAuthenticator& authenticator,
+              const common::TokenVerifier& service_tokens, std::size_t max_queued = 16)
+      : components(url, 1, max_queued, authenticator, service_tokens),
         server(&components.service),
         stub(content::v1::ContentService::NewStub(server.channel())) {}
   content::ContentComponents components;
@@ -95,7 +96,7 @@ class ContentStorageFaultsTest : public ::testing::Test {
 
   void drive(const FaultCase<ContentUnit>& fault_case) {
     std::function<std::unique_ptr<ContentUnit>()> make = [this] {
-      return std::make_unique<ContentUnit>(proxy_.redirect(database_.url()), authenticator_);
+      return std::make_unique<ContentUnit>(proxy_.redirect(database_.url()), authenticator_, verifier_);
     };
     drive_through_cuts(proxy_, make, fault_case);
   }
@@ -198,7 +199,7 @@ TEST_F(ContentStorageFaultsTest, EveryTaskStatementThroughADroppedConnectionIsUn
 
 TEST_F(ContentStorageFaultsTest, AHangingDatabaseHoldsOnlyItsThreadsAndOverloadIsRefusedAtOnce) {
   constexpr std::size_t kQueue = 3;
-  ContentUnit unit(proxy_.redirect(database_.url()), authenticator_, kQueue);
+  ContentUnit unit(proxy_.redirect(database_.url()), authenticator_, verifier_, kQueue);
   auto post = new_post();
   auto get = [&] {
     content::v1::GetPostRequest request;

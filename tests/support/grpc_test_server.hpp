@@ -2,20 +2,22 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace test_support {
 
-// A real gRPC server on a free loopback port serving one service, and a channel to it: tests
+// A real gRPC server on a free loopback port serving its services, and a channel to it: tests
 // go through the wire contract, not around it.
 class GrpcTestServer final {
  public:
-  explicit GrpcTestServer(grpc::Service* service) {
+  explicit GrpcTestServer(grpc::Service* service) : GrpcTestServer({service}) {}
+  explicit GrpcTestServer(std::initializer_list<grpc::Service*> services) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(service);
+    for (auto* service : services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) throw std::runtime_error("test gRPC server did not start");
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials());

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
+#include <utility>
 
 namespace auth {
 namespace {
@@ -22,6 +24,16 @@ std::string max_length_message(std::size_t limit) {
 
 bool is_domain_label_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// NUL and invalid UTF-8 in DRF's words; such a field gets no other check.
+bool has_text_problems(common::FieldErrors& errors,
+                       std::initializer_list<std::pair<const char*, const std::optional<std::string>*>> fields) {
+  for (const auto& [field, value] : fields) {
+    if (!*value) continue;
+    if (auto problem = common::text_field_problem(**value)) errors[field].push_back(*problem);
+  }
+  return !errors.empty();
 }
 
 }  // namespace
@@ -65,30 +77,77 @@ bool is_valid_email(const std::string& email) {
   return label.size() >= 2;
 }
 
-RegistrationInput normalize_registration(RegistrationInput input) {
+namespace {
+
+void normalize_identifiers(std::optional<std::string>& username, std::optional<std::string>& email,
+                           std::optional<std::string>& name) {
   // A field that is not valid text is left as sent: validation refuses it as it is.
   auto usable = [](const std::optional<std::string>& field) { return field && !common::text_field_problem(*field); };
-  for (auto* field : {&input.username, &input.email, &input.name}) {
+  for (auto* field : {&username, &email, &name}) {
     if (usable(*field)) *field = common::trim(**field);
   }
   // Django's normalize_username (NFKC) and normalize_email (the domain in lower case), before
   // validation, as its clean() does: "ａｔｋ＿１" is validated and stored as "atk_1".
-  if (usable(input.username)) input.username = identity::username_display(*input.username);
-  if (usable(input.email)) input.email = identity::email_display(*input.email);
+  if (usable(username)) username = identity::username_display(*username);
+  if (usable(email)) email = identity::email_display(*email);
+}
+
+void check_username(common::FieldErrors& errors, const std::string& username) {
+  if (common::utf8_length(username) > kMaxUsername) {
+    errors["username"].push_back(max_length_message(kMaxUsername));
+  } else if (!is_valid_username(username)) {
+    errors["username"].push_back(
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+        "characters.");
+  }
+}
+
+void check_email(common::FieldErrors& errors, const std::string& email) {
+  if (common::utf8_length(email) > kMaxEmail) {
+    errors["email"].push_back(max_length_message(kMaxEmail));
+  } else if (!is_valid_email(email)) {
+    errors["email"].push_back("Enter a valid email address.");
+  }
+}
+
+void check_name(common::FieldErrors& errors, const std::string& name) {
+  if (common::utf8_length(name) > kMaxName) errors["name"].push_back(max_length_message(kMaxName));
+}
+
+}  // namespace
+
+RegistrationInput normalize_registration(RegistrationInput input) {
+  normalize_identifiers(input.username, input.email, input.name);
   return input;
+}
+
+ProfileInput normalize_profile(ProfileInput input) {
+  normalize_identifiers(input.username, input.email, input.name);
+  return input;
+}
+
+common::FieldErrors validate_profile(const ProfileInput& in) {
+  common::FieldErrors errors;
+  if (has_text_problems(errors, {{"username", &in.username}, {"email", &in.email}, {"name", &in.name}})) return errors;
+  for (const auto& [field, value] : {std::pair{"username", &in.username}, std::pair{"email", &in.email}}) {
+    if (*value && (*value)->empty()) errors[field].push_back(kBlank);
+  }
+  if (in.username && !in.username->empty()) check_username(errors, *in.username);
+  if (in.email && !in.email->empty()) check_email(errors, *in.email);
+  if (in.name) check_name(errors, *in.name);
+  return errors;
 }
 
 common::FieldErrors validate_registration(const RegistrationInput& in, const PasswordPolicy& passwords,
                                           bool email_required) {
   common::FieldErrors errors;
-  // NUL and invalid UTF-8 first, in DRF's words; such a field gets no other check.
-  for (const auto& [field, value] :
-       {std::pair{"username", &in.username}, std::pair{"email", &in.email}, std::pair{"name", &in.name},
-        std::pair{"password", &in.password}, std::pair{"password2", &in.password2}}) {
-    if (!*value) continue;
-    if (auto problem = common::text_field_problem(**value)) errors[field].push_back(*problem);
+  if (has_text_problems(errors, {{"username", &in.username},
+                                 {"email", &in.email},
+                                 {"name", &in.name},
+                                 {"password", &in.password},
+                                 {"password2", &in.password2}})) {
+    return errors;
   }
-  if (!errors.empty()) return errors;
   bool has_username = in.username && !in.username->empty();
   bool has_email = in.email && !in.email->empty();
   if (!has_username && !has_email) {
@@ -99,23 +158,9 @@ common::FieldErrors validate_registration(const RegistrationInput& in, const Pas
       errors["non_field_errors"].push_back("A username or an email address is required.");
     }
   }
-  if (has_username) {
-    if (common::utf8_length(*in.username) > kMaxUsername) {
-      errors["username"].push_back(max_length_message(kMaxUsername));
-    } else if (!is_valid_username(*in.username)) {
-      errors["username"].push_back(
-          "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
-          "characters.");
-    }
-  }
-  if (has_email) {
-    if (common::utf8_length(*in.email) > kMaxEmail) {
-      errors["email"].push_back(max_length_message(kMaxEmail));
-    } else if (!is_valid_email(*in.email)) {
-      errors["email"].push_back("Enter a valid email address.");
-    }
-  }
-  if (in.name && common::utf8_length(*in.name) > kMaxName) errors["name"].push_back(max_length_message(kMaxName));
+  if (has_username) check_username(errors, *in.username);
+  if (has_email) check_email(errors, *in.email);
+  if (in.name) check_name(errors, *in.name);
   if (!in.password) {
     errors["password"].push_back(kRequired);
   } else if (in.password->empty()) {

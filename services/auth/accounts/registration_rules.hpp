@@ -28,6 +28,19 @@ RegistrationInput normalize_registration(RegistrationInput input);
 common::FieldErrors validate_registration(const RegistrationInput& normalized, const PasswordPolicy& passwords,
                                           bool email_required = false);
 
+// A change of the caller's profile (UpdateMe): absent fields stay as they are.
+struct ProfileInput {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+};
+
+// Trims and normalizes like normalize_registration.
+ProfileInput normalize_profile(ProfileInput input);
+// The registration rules of each given field; a given username or email may not be blank
+// (the account keeps the identifiers it has; the login field is never removed).
+common::FieldErrors validate_profile(const ProfileInput& normalized);
+
 bool is_valid_username(const std::string& username);
 bool is_valid_email(const std::string& email);
 

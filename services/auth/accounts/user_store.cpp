@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kColumns =
     "id, COALESCE(username, '') AS username, COALESCE(email, '') AS email, name, password_hash, is_active, "
-    "is_staff, email_verified, EXTRACT(EPOCH FROM date_joined)::float8 AS date_joined";
+    "is_staff, email_verified, EXTRACT(EPOCH FROM date_joined)::float8 AS date_joined, "
+    "COALESCE(pending_email, '') AS pending_email";
 
 const common::Statement kInsert{
     "users_insert",
@@ -34,7 +35,39 @@ const common::Statement kById{"users_by_id", std::string("SELECT ") + kColumns +
 const common::Statement kRecordLogin{"users_record_login", "UPDATE users SET last_login = now() WHERE id = $1"};
 const common::Statement kReplaceHash{"users_replace_hash",
                                      "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2"};
-const common::Statement kSetHash{"users_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1"};
+// Any change of the password ends the user's live reset tokens: a link mailed before it must
+// not undo it.
+const common::Statement kSetHash{"users_set_hash",
+                                 "WITH stale AS (UPDATE password_resets SET used_at = now() "
+                                 "WHERE user_id = $1 AND used_at IS NULL) "
+                                 "UPDATE users SET password_hash = $2 WHERE id = $1"};
+// NULL parameters keep a column; the pending address takes its key with it ("" clears both).
+const common::Statement kUpdateProfile{
+    "users_update_profile",
+    std::string("UPDATE users SET username = COALESCE($2, username), username_key = COALESCE($3, username_key), "
+                "name = COALESCE($4, name), "
+                "pending_email = CASE WHEN $5::text IS NULL THEN pending_email ELSE NULLIF($5, '') END, "
+                "pending_email_key = CASE WHEN $5::text IS NULL THEN pending_email_key ELSE NULLIF($6, '') END "
+                "WHERE id = $1 RETURNING ") +
+        kColumns};
+// Reset links mailed to the old address stop working with it.
+const common::Statement kApplyPendingEmail{
+    "users_apply_pending_email",
+    "WITH stale AS (UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL) "
+    "UPDATE users SET email = pending_email, email_key = pending_email_key, email_verified = TRUE, "
+    "pending_email = NULL, pending_email_key = NULL WHERE id = $1 AND pending_email = $2"};
+const common::Statement kByPendingEmail{
+    "users_by_pending_email",
+    std::string("SELECT ") + kColumns + " FROM users WHERE pending_email_key = $1 ORDER BY id LIMIT 1"};
+const common::Statement kAnonymize{
+    "users_anonymize",
+    "WITH verifications AS (DELETE FROM email_verifications WHERE user_id = $1), "
+    "resets AS (DELETE FROM password_resets WHERE user_id = $1), "
+    "clients AS (UPDATE token_families SET user_agent = '', client_ip = '' WHERE user_id = $1) "
+    "UPDATE users SET username = NULL, username_key = NULL, email = NULL, email_key = NULL, pending_email = NULL, "
+    "pending_email_key = NULL, name = '', password_hash = '!deleted', is_active = FALSE, is_staff = FALSE, "
+    "is_superuser = FALSE, email_verified = FALSE, last_login = NULL, deleted_at = now() "
+    "WHERE id = $1 AND deleted_at IS NULL"};
 const common::Statement kDeactivate{"users_deactivate",
                                     "UPDATE users SET is_active = FALSE WHERE id = $1 AND is_active"};
 
@@ -50,6 +83,7 @@ UserRecord to_user(const pqxx::row& row) {
   user.email_verified = row["email_verified"].as<bool>();
   user.date_joined = std::chrono::system_clock::time_point(
       std::chrono::microseconds(static_cast<std::int64_t>(row["date_joined"].as<double>() * 1e6)));
+  user.pending_email = row["pending_email"].as<std::string>();
   return user;
 }
 
@@ -61,8 +95,8 @@ std::optional<UserRecord> first_user(const pqxx::result& result) {
 }  // namespace
 
 void UserStore::prepare(pqxx::connection& c) {
-  for (const auto* statement :
-       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash, &kDeactivate}) {
+  for (const auto* statement : {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash,
+                                &kDeactivate, &kUpdateProfile, &kApplyPendingEmail, &kByPendingEmail, &kAnonymize}) {
     statement->prepare(c);
   }
 }
@@ -93,9 +127,15 @@ std::optional<UserRecord> UserStore::find_by_username(const std::string& usernam
 }
 
 std::optional<UserRecord> UserStore::find_by_email(const std::string& email) {
-  return common::read(pool_, [&](pqxx::nontransaction& tx) {
-    return first_user(common::exec(tx, kByEmail, identity::email_key(email), email));
-  });
+  return common::read(pool_, [&](pqxx::nontransaction& tx) { return find_by_email(tx, email); });
+}
+
+std::optional<UserRecord> UserStore::find_by_email(pqxx::transaction_base& tx, const std::string& email) {
+  return first_user(common::exec(tx, kByEmail, identity::email_key(email), email));
+}
+
+std::optional<UserRecord> UserStore::find_by_pending_email(pqxx::transaction_base& tx, const std::string& email) {
+  return first_user(common::exec(tx, kByPendingEmail, identity::email_key(email)));
 }
 
 std::optional<UserRecord> UserStore::find_by_id(std::int64_t id) {
@@ -117,8 +157,46 @@ bool UserStore::deactivate(std::int64_t id) {
 void UserStore::set_password_hash(std::int64_t id, const std::string& hash,
                                   const std::function<void(pqxx::work&)>& also) {
   common::write(pool_, [&](pqxx::work& tx) {
-    common::exec(tx, kSetHash, id, hash);
+    if (also) also(tx);  // first: it may use up the reset token that setting the hash would end
+    set_password_hash(tx, id, hash);
+  });
+}
+
+void UserStore::set_password_hash(pqxx::work& tx, std::int64_t id, const std::string& hash) {
+  common::exec(tx, kSetHash, id, hash);
+}
+
+std::optional<UserRecord> UserStore::update_profile(std::int64_t id, const ProfileChange& change,
+                                                    const InSameTransaction& also) {
+  auto username_key = change.username ? std::optional(identity::username_key(*change.username)) : std::nullopt;
+  auto pending_key = change.pending_email && !change.pending_email->empty()
+                         ? std::optional(identity::email_key(*change.pending_email))
+                         : change.pending_email;
+  try {
+    return common::write(pool_, [&](pqxx::work& tx) -> std::optional<UserRecord> {
+      auto updated = first_user(common::exec(tx, kUpdateProfile, id, change.username, username_key, change.name,
+                                             change.pending_email, pending_key));
+      if (updated && also) also(tx, *updated);
+      return updated;
+    });
+  } catch (const pqxx::unique_violation&) {
+    throw DuplicateUser(DuplicateUser::Field::kUsername);
+  }
+}
+
+bool UserStore::apply_pending_email(pqxx::work& tx, std::int64_t id, const std::string& email) {
+  try {
+    return common::exec(tx, kApplyPendingEmail, id, email).affected_rows() == 1;
+  } catch (const pqxx::unique_violation&) {
+    throw DuplicateUser(DuplicateUser::Field::kEmail);
+  }
+}
+
+bool UserStore::erase(std::int64_t id, const std::function<void(pqxx::work&)>& also) {
+  return common::write(pool_, [&](pqxx::work& tx) {
+    if (common::exec(tx, kAnonymize, id).affected_rows() != 1) return false;
     if (also) also(tx);
+    return true;
   });
 }
 

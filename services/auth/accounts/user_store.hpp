@@ -20,6 +20,15 @@ struct UserRecord {
   bool is_staff = false;
   bool email_verified = false;
   std::chrono::system_clock::time_point date_joined;
+  std::string pending_email;  // a new address waiting for its verification; "" when none
+};
+
+// A change of a user's profile; absent fields stay.
+struct ProfileChange {
+  std::optional<std::string> username;
+  std::optional<std::string> name;
+  // Present: the pending address becomes this ("" clears it).
+  std::optional<std::string> pending_email;
 };
 
 // Display forms (auth/identity.hpp: normalize_registration makes them); the store adds the keys.
@@ -63,9 +72,29 @@ class UserStore final {
   void replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash);
   // False when no such user was active.
   bool deactivate(std::int64_t id);
-  // Sets a new password hash and runs `also` in the same transaction (ending other sessions):
-  // both happen, or neither.
+  // Runs `also` (ending sessions, using up a reset token) and sets a new password hash in the
+  // same transaction: both happen, or neither. Every live password reset token of the user
+  // stops working.
   void set_password_hash(std::int64_t id, const std::string& hash, const std::function<void(pqxx::work&)>& also);
+  static void set_password_hash(pqxx::work& tx, std::int64_t id, const std::string& hash);
+
+  // Applies `change` and runs `also` with the updated user in the same transaction (the mails
+  // it announces); nullopt when there is no such user. Throws DuplicateUser for a username in
+  // use by another account.
+  std::optional<UserRecord> update_profile(std::int64_t id, const ProfileChange& change,
+                                           const InSameTransaction& also = {});
+  // Makes the pending address `email` the user's verified email; false when it is no longer
+  // pending. Throws DuplicateUser when another account has taken it meanwhile (`tx` is then
+  // aborted).
+  static bool apply_pending_email(pqxx::work& tx, std::int64_t id, const std::string& email);
+  // The account that has `email` as its address, or as its pending one.
+  static std::optional<UserRecord> find_by_email(pqxx::transaction_base& tx, const std::string& email);
+  static std::optional<UserRecord> find_by_pending_email(pqxx::transaction_base& tx, const std::string& email);
+  // Deletes the account by anonymizing it (migration 008 says why): every personal field, the
+  // verification and reset tokens and the sessions' client details are erased, the identifiers
+  // are free again, the row stays inactive. Runs `also` in the same transaction (ending the
+  // sessions, recording the deletion for content); false when there was no such live account.
+  bool erase(std::int64_t id, const std::function<void(pqxx::work&)>& also);
 
  private:
   common::PgPool& pool_;

@@ -1,5 +1,6 @@
 #include "auth/api/auth_service.hpp"
 
+#include "auth/accounts/account_links.hpp"
 #include "auth/accounts/identity.hpp"
 #include "auth/accounts/registration_rules.hpp"
 #include "auth/api/rpc_support.hpp"
@@ -49,9 +50,10 @@ bool AuthServiceImpl::password_matches(const UserRecord& user, const std::string
   return false;
 }
 
-grpc::Status AuthServiceImpl::log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out) {
+grpc::Status AuthServiceImpl::log_in(const grpc::ServerContext& context, const UserRecord& user, v1::User* user_out,
+                                     v1::TokenPair* tokens_out) {
   IssuedPair pair = p_.tokens.issue(user);
-  p_.families.start(user.id, pair);
+  p_.families.start(user.id, pair, session_client(context));
   fill_user(user, user_out);
   fill_tokens(pair, tokens_out);
   return grpc::Status::OK;
@@ -109,14 +111,14 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
         if (!created.email.empty()) p_.verifications.issue(tx, created);
         if (log_in_now) {
           pair = p_.tokens.issue(created);
-          RefreshFamilyStore::start(tx, created.id, *pair);
+          RefreshFamilyStore::start(tx, created.id, *pair, session_client(*context));
         }
       });
     } catch (const DuplicateUser& duplicate) {
       if (duplicate.field == DuplicateUser::Field::kEmail) {
-        return common::invalid_argument({{"email", {"user with this email already exists."}}});
+        return common::invalid_argument({{"email", {kEmailTaken}}});
       }
-      return common::invalid_argument({{"username", {"A user with that username already exists."}}});
+      return common::invalid_argument({{"username", {kUsernameTaken}}});
     }
     if (!user.email.empty() && p_.outbox) p_.outbox->wake();
     fill_user(user, response->mutable_user());
@@ -165,7 +167,7 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* context, const v1::Logi
                                         "email_not_verified");
     }
     p_.users.record_login(user->id);
-    return log_in(*user, response->mutable_user(), response->mutable_tokens());
+    return log_in(*context, *user, response->mutable_user(), response->mutable_tokens());
   });
 }
 
@@ -183,11 +185,21 @@ grpc::Status AuthServiceImpl::GetMe(grpc::ServerContext* context, const v1::GetM
 grpc::Status AuthServiceImpl::VerifyEmail(grpc::ServerContext* context, const v1::VerifyEmailRequest* request,
                                           v1::VerifyEmailResponse* response) {
   return storage_rpc(context, "auth.VerifyEmail", [&] {
-    auto errors = text_errors({{"token", &request->token()}});
+    auto errors = text_errors({{"token", &request->token()}, {"uid", &request->uid()}});
     if (!errors.empty()) return common::invalid_argument(errors);
     std::string token = common::trim(request->token());
     if (token.empty()) return common::invalid_argument({{"token", {"This field is required."}}});
-    auto user_id = p_.verifications.consume(token);
+    std::optional<std::int64_t> expected_user;
+    if (!request->uid().empty()) {
+      expected_user = user_id_of_uid(request->uid());
+      if (!expected_user) return common::invalid_argument({{"uid", {kInvalidUid}}});
+    }
+    std::optional<std::int64_t> user_id;
+    try {
+      user_id = p_.verifications.consume(token, expected_user);
+    } catch (const DuplicateUser&) {
+      return common::invalid_argument({{"email", {kEmailTaken}}});
+    }
     auto user = user_id ? p_.users.find_by_id(*user_id) : std::nullopt;
     if (!user) return common::invalid_argument({{"token", {"Invalid or expired verification token."}}});
     fill_user(*user, response->mutable_user());

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "auth/accounts/account_mail_requests.hpp"
 #include "auth/accounts/account_policy.hpp"
 #include "auth/accounts/email_verifications.hpp"
+#include "auth/accounts/password_resets.hpp"
 #include "auth/accounts/user_store.hpp"
+#include "auth/deletion/account_deletions.hpp"
 #include "auth/mail/mail_outbox.hpp"
 #include "auth/passwords/password_hasher.hpp"
 #include "auth/throttle/rate_limiter.hpp"
@@ -23,6 +26,9 @@ struct Throttles {
   RateLimiter login_per_account;
   RateLimiter login_per_client;
   RateLimiter register_per_client;
+  // Reset and verification mails asked for, per address asked about and per client address.
+  RateLimiter account_mail_per_email;
+  RateLimiter account_mail_per_client;
 };
 
 // What the service works with; owned by main (or a test).
@@ -31,6 +37,9 @@ struct AuthParts {
   RefreshFamilyStore& families;
   RevocationStore& revocations;
   EmailVerifications& verifications;
+  PasswordResets& resets;
+  AccountMailRequests& mail_requests;
+  AccountDeletions& deletions;
   MailOutbox* outbox;  // woken when a registration queued a mail; may be null
   const PasswordHasher& hasher;
   const TokenIssuer& tokens;
@@ -67,6 +76,22 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
                                v1::CheckRevocationResponse* response) override;
   grpc::Status ChangePassword(grpc::ServerContext* context, const v1::ChangePasswordRequest* request,
                               v1::ChangePasswordResponse* response) override;
+  grpc::Status RequestPasswordReset(grpc::ServerContext* context, const v1::RequestPasswordResetRequest* request,
+                                    v1::RequestPasswordResetResponse* response) override;
+  grpc::Status ConfirmPasswordReset(grpc::ServerContext* context, const v1::ConfirmPasswordResetRequest* request,
+                                    v1::ConfirmPasswordResetResponse* response) override;
+  grpc::Status UpdateMe(grpc::ServerContext* context, const v1::UpdateMeRequest* request,
+                        v1::UpdateMeResponse* response) override;
+  grpc::Status ResendVerification(grpc::ServerContext* context, const v1::ResendVerificationRequest* request,
+                                  v1::ResendVerificationResponse* response) override;
+  grpc::Status DeleteMe(grpc::ServerContext* context, const v1::DeleteMeRequest* request,
+                        v1::DeleteMeResponse* response) override;
+  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
+                            v1::ListSessionsResponse* response) override;
+  grpc::Status EndSession(grpc::ServerContext* context, const v1::EndSessionRequest* request,
+                          v1::EndSessionResponse* response) override;
+  grpc::Status EndOtherSessions(grpc::ServerContext* context, const v1::EndOtherSessionsRequest* request,
+                                v1::EndOtherSessionsResponse* response) override;
 
  private:
   // The active user behind the call's access token; nullopt with `status` set otherwise.
@@ -74,7 +99,15 @@ class AuthServiceImpl final : public auth::v1::AuthService::Service {
   std::optional<UserRecord> authenticated_caller(const grpc::ServerContext& context, grpc::Status& status,
                                                  common::jwt::Claims* claims = nullptr);
   bool password_matches(const UserRecord& user, const std::string& password);
-  grpc::Status log_in(const UserRecord& user, v1::User* user_out, v1::TokenPair* tokens_out);
+  // Proves `password` is the caller's within the account's login limit (a wrong one is a
+  // guess at it); OK, or the field error on `field`, or the throttle.
+  grpc::Status prove_password(const UserRecord& caller, const char* field, bool present, const std::string& password);
+  // Records an account mail request (reset, verification) for `email`, after the checks and
+  // limits every such request passes alike.
+  grpc::Status request_account_mail(const grpc::ServerContext& context, AccountMailKind kind, bool present,
+                                    const std::string& email);
+  grpc::Status log_in(const grpc::ServerContext& context, const UserRecord& user, v1::User* user_out,
+                      v1::TokenPair* tokens_out);
   // run_rpc within the max_storage_calls bound.
   grpc::Status storage_rpc(grpc::ServerContext* context, const char* method, const std::function<grpc::Status()>& body);
 

@@ -24,6 +24,7 @@ void fill_user(const UserRecord& record, v1::User* user) {
   user->set_email_verified(record.email_verified);
   user->set_is_staff(record.is_staff);
   *user->mutable_date_joined() = to_timestamp(record.date_joined);
+  user->set_pending_email(record.pending_email);
 }
 
 void fill_tokens(const IssuedPair& pair, v1::TokenPair* tokens) {
@@ -39,6 +40,11 @@ std::string client_address(const grpc::ServerContext& context) {
   // "ipv4:10.0.0.1:53412" → "ipv4:10.0.0.1": the port changes per connection, the client does not.
   std::string peer = context.peer();
   return peer.substr(0, peer.rfind(':'));
+}
+
+SessionClient session_client(const grpc::ServerContext& context) {
+  return {common::display_text(common::metadata_value(context, "x-user-agent"), 256),
+          common::display_text(client_address(context), 64)};
 }
 
 grpc::Status throttled(std::initializer_list<RateDecision> decisions) {

@@ -2,6 +2,7 @@
 
 #include "auth/accounts/user_store.hpp"
 #include "auth/throttle/rate_limiter.hpp"
+#include "auth/tokens/refresh_family_store.hpp"
 #include "auth/tokens/token_issuer.hpp"
 #include "auth/v1/auth.pb.h"
 #include "common/grpc/grpc_errors.hpp"
@@ -23,6 +24,10 @@ inline constexpr const char* kTokenNotValid = "Token is invalid or expired";
 inline constexpr const char* kTokenRevoked = "Token is blacklisted";
 inline constexpr const char* kNotAuthenticated = "Authentication credentials were not provided.";
 inline constexpr const char* kNotAllowed = "You do not have permission to perform this action.";
+inline constexpr const char* kEmailTaken = "user with this email already exists.";
+inline constexpr const char* kUsernameTaken = "A user with that username already exists.";
+// djoser's wording for a uid that names no account.
+inline constexpr const char* kInvalidUid = "Invalid user id or user doesn't exist.";
 
 grpc::Status token_not_valid(const char* message = kTokenNotValid);
 grpc::Status no_active_account();
@@ -32,6 +37,10 @@ void fill_tokens(const IssuedPair& pair, v1::TokenPair* tokens);
 
 // The client's address: the gateway's x-client-ip, else the gRPC peer without its port.
 std::string client_address(const grpc::ServerContext& context);
+
+// The client of a login or refresh, for the sessions page: the gateway's x-user-agent and the
+// client address, as display text (any caller may send any bytes).
+SessionClient session_client(const grpc::ServerContext& context);
 
 // The first refusal among `decisions`, as a 429-to-be; OK when every limit allows.
 grpc::Status throttled(std::initializer_list<RateDecision> decisions);

@@ -27,7 +27,7 @@ grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* context, const v1::Re
     }
     auto user = p_.users.find_by_id(claims.user_id);
     if (!user || !user->is_active) return token_not_valid();
-    auto rotation = p_.families.rotate(claims, request->refresh(),
+    auto rotation = p_.families.rotate(claims, request->refresh(), session_client(*context),
                                        [&](const std::string& family) { return p_.tokens.issue(*user, family); });
     switch (rotation.outcome) {
       case RotationOutcome::kRotated:

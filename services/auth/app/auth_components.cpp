@@ -7,6 +7,9 @@ void prepare_auth_statements(pqxx::connection& c) {
   RefreshFamilyStore::prepare(c);
   RevocationStore::prepare(c);
   EmailVerifications::prepare(c);
+  PasswordResets::prepare(c);
+  AccountMailRequests::prepare(c);
+  AccountDeletions::prepare(c);
   MailOutbox::prepare(c);
 }
 
@@ -24,13 +27,18 @@ AuthComponents::AuthComponents(const AuthConfig& config, const std::string& thro
       families(pool, config.refresh_reuse_grace),
       revocations(pool, redis),
       verifications(pool, config.email_verification),
+      resets(pool, config.password_reset),
       mailer(make_mailer(config.smtp)),
       outbox(pool, *mailer),
+      mail_requests(pool, resets, verifications, &outbox),
+      deletions(pool, config.deletion_delay),
       hasher(config.argon2),
       tokens(make_token_issuer(config)),
       throttles{{redis, throttle_scope + "login-account", config.login_per_account},
                 {redis, throttle_scope + "login-client", config.login_per_client},
-                {redis, throttle_scope + "register-client", config.register_per_client}},
+                {redis, throttle_scope + "register-client", config.register_per_client},
+                {redis, throttle_scope + "account-mail-email", config.account_mail_per_email},
+                {redis, throttle_scope + "account-mail-client", config.account_mail_per_client}},
       policy(config.accounts),
       max_storage_calls(config.max_storage_calls) {}
 

@@ -28,8 +28,11 @@ struct AuthComponents {
   RefreshFamilyStore families;
   RevocationStore revocations;
   EmailVerifications verifications;
+  PasswordResets resets;
   std::unique_ptr<Mailer> mailer;
   MailOutbox outbox;
+  AccountMailRequests mail_requests;
+  AccountDeletions deletions;
   PasswordHasher hasher;
   TokenIssuer tokens;
   Throttles throttles;
@@ -37,7 +40,8 @@ struct AuthComponents {
   std::size_t max_storage_calls;
 
   AuthParts parts() {
-    return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy, max_storage_calls};
+    return {users,   families, revocations, verifications, resets, mail_requests,    deletions,
+            &outbox, hasher,   tokens,      throttles,     policy, max_storage_calls};
   }
 };
 

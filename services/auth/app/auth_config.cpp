@@ -51,6 +51,10 @@ AuthConfig AuthConfig::from_env(common::Env& env) {
   c.login_per_account = limit("LOGIN_LIMIT_PER_ACCOUNT", c.login_per_account, "logins per account");
   c.login_per_client = limit("LOGIN_LIMIT_PER_CLIENT", c.login_per_client, "logins per client address");
   c.register_per_client = limit("REGISTER_LIMIT_PER_CLIENT", c.register_per_client, "registrations per client address");
+  c.account_mail_per_email = limit("ACCOUNT_MAIL_LIMIT_PER_EMAIL", c.account_mail_per_email,
+                                   "password reset and verification mails asked for, per address");
+  c.account_mail_per_client = limit("ACCOUNT_MAIL_LIMIT_PER_CLIENT", c.account_mail_per_client,
+                                    "password reset and verification mails asked for, per client address");
   c.accounts.registration = env.choice("REGISTRATION_POLICY", "open", {"open", "admin-only"},
                                        "who may register users: anyone, or staff users only") == "admin-only"
                                 ? RegistrationPolicy::kAdminOnly
@@ -68,7 +72,23 @@ AuthConfig AuthConfig::from_env(common::Env& env) {
   c.email_verification.token_ttl = std::chrono::seconds(
       env.integer("EMAIL_VERIFICATION_TTL_SECONDS", 86400, "lifetime of an email verification token", 60));
   c.email_verification.link_template =
-      env.text("EMAIL_VERIFICATION_URL", "", "link put in the verification mail, {token} replaced by the token");
+      env.text("EMAIL_VERIFICATION_URL", "",
+               "link put in the verification mail, {token} and {uid} replaced (the SPA's verify page)");
+  c.password_reset.token_ttl = std::chrono::seconds(
+      env.integer("PASSWORD_RESET_TTL_SECONDS", 3600, "lifetime of a password reset token", 60, 7 * 86400));
+  c.password_reset.link_template =
+      env.text("PASSWORD_RESET_URL", "",
+               "link put in the password reset mail, {token} and {uid} replaced (the SPA's reset page)");
+  c.content_target = env.text("AUTH_CONTENT_ADDR", "",
+                              "host:port of the content service, told to remove a deleted account's posts and tasks; "
+                              "empty: those removals wait until it is set");
+  c.content_timeout =
+      std::chrono::milliseconds(env.integer("AUTH_CONTENT_TIMEOUT_MS", 5000, "deadline of calls to content", 1, 60000));
+  c.deletion_delay = std::chrono::milliseconds(
+      env.integer("ACCOUNT_DELETION_DELAY_MS", 10000,
+                  "wait before a deleted account's content is removed: longer than revocations take to reach every "
+                  "replica plus the longest call, so no write started before the deletion lands after it",
+                  0, 3600000));
   c.smtp.url = env.text("SMTP_URL", "", "smtp://host:port or smtps://host:port; empty: mails go to the log");
   c.smtp.username = env.text("SMTP_USERNAME", "", "SMTP login");
   c.smtp.password = env.text("SMTP_PASSWORD", "", "SMTP password");

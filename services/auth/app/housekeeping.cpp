@@ -15,6 +15,8 @@ std::int64_t purge_expired_rows(common::PgPool& pool) {
              "DELETE FROM revoked_tokens WHERE expires_at < now()",
              "DELETE FROM token_families WHERE expires_at < now()",  // cascades to refresh_tokens
              "DELETE FROM email_verifications WHERE expires_at < now()",
+             "DELETE FROM password_resets WHERE expires_at < now()",
+             "DELETE FROM account_deletions WHERE content_removed_at < now() - interval '30 days'",
              "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days' "
              "OR failed_at < now() - interval '30 days'",
              // Published and expired; the newest published row stays, the publisher compares

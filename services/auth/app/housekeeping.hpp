@@ -9,8 +9,8 @@
 namespace auth {
 
 // Deletes rows nothing can need any more: revocations and families whose tokens have all
-// expired (their tokens fail on exp anyway), expired verification tokens, and mails sent a
-// week ago or given up a month ago. Returns the rows deleted.
+// expired (their tokens fail on exp anyway), expired verification and reset tokens, deletions content acknowledged a
+// month ago, and mails sent a week ago or given up a month ago. Returns the rows deleted.
 std::int64_t purge_expired_rows(common::PgPool& pool);
 
 // purge_expired_rows() and fill_identity_keys() every `interval` until `stop`. Safe on several

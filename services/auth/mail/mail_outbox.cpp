@@ -56,18 +56,8 @@ void MailOutbox::run(std::stop_token stop, std::chrono::milliseconds interval) {
     } catch (const std::exception& e) {
       common::log::warn("mail outbox unavailable", {{"error", e.what()}});
     }
-    std::unique_lock lock(mutex_);
-    woken_.wait_for(lock, stop, interval, [&] { return pending_; });
-    pending_ = false;
+    woken_.wait(stop, interval);
   }
-}
-
-void MailOutbox::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    pending_ = true;
-  }
-  woken_.notify_all();
 }
 
 }  // namespace auth

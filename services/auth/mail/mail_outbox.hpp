@@ -1,12 +1,11 @@
 #pragma once
 
 #include "auth/mail/mailer.hpp"
+#include "common/core/wake_signal.hpp"
 #include "common/pg/pg_pool.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <stop_token>
 
 namespace auth {
@@ -27,16 +26,14 @@ class MailOutbox final {
 
   // Delivers until `stop`: polls every `interval`, sooner after wake().
   void run(std::stop_token stop, std::chrono::milliseconds interval = std::chrono::seconds(1));
-  void wake();
+  void wake() { woken_.wake(); }
 
   static constexpr int kMaxAttempts = 12;
 
  private:
   common::PgPool& pool_;
   Mailer& mailer_;
-  std::mutex mutex_;
-  std::condition_variable_any woken_;
-  bool pending_ = false;
+  common::WakeSignal woken_;
 };
 
 }  // namespace auth

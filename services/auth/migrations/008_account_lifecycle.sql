@@ -34,15 +34,27 @@ CREATE TABLE account_mail_requests (
     created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
--- A changed email waits here until the link mailed to it is used.
-ALTER TABLE users ADD COLUMN pending_email TEXT;
+-- A changed email waits here until the link mailed to it is used; its key (auth/identity.hpp)
+-- finds it when a new link is asked for. Not unique: two accounts may both want an address
+-- until one of them proves it.
+ALTER TABLE users ADD COLUMN pending_email TEXT, ADD COLUMN pending_email_key TEXT;
+CREATE INDEX users_pending_email_key ON users (pending_email_key) WHERE pending_email_key IS NOT NULL;
 -- 'verify' proves the address the account has; 'change' proves a pending new one.
 ALTER TABLE email_verifications
     ADD COLUMN purpose TEXT NOT NULL DEFAULT 'verify' CHECK (purpose IN ('verify', 'change'));
 
+-- A deleted account (DeleteMe) is anonymized, not removed: every personal field is erased and
+-- the identifiers are free again, but the row stays as a tombstone, because its sessions'
+-- revocations (token_families) must outlive it until its tokens expire, and ids are never
+-- reused.
+ALTER TABLE users ADD COLUMN deleted_at TIMESTAMPTZ;
+ALTER TABLE users DROP CONSTRAINT users_identified;
+ALTER TABLE users ADD CONSTRAINT users_identified
+    CHECK (username IS NOT NULL OR email IS NOT NULL OR deleted_at IS NOT NULL);
+
 -- Deleted accounts whose content the content service has not yet removed: written in the
 -- transaction that deletes the user, delivered until content acknowledges (DESIGN.md, "Account
--- deletion"). No foreign key: the user row is gone.
+-- deletion").
 CREATE TABLE account_deletions (
     user_id            BIGINT PRIMARY KEY,
     deleted_at         TIMESTAMPTZ NOT NULL DEFAULT now(),

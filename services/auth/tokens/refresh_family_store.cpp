@@ -53,10 +53,9 @@ std::optional<IssuedPair> decode_pair(const std::string& text) {
   }
 }
 
-const common::Statement kFamilyInsert{
-    "family_insert",
-    "INSERT INTO token_families (family, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) "
-    "ON CONFLICT (family) DO NOTHING"};
+const common::Statement kFamilyInsert{"family_insert",
+                                      "INSERT INTO token_families (family, user_id, expires_at, user_agent, client_ip) "
+                                      "VALUES ($1, $2, to_timestamp($3), $4, $5) ON CONFLICT (family) DO NOTHING"};
 const common::Statement kRefreshInsert{
     "refresh_insert",
     "INSERT INTO refresh_tokens (jti, family, expires_at) VALUES ($1, $2, to_timestamp($3)) "
@@ -72,8 +71,9 @@ const common::Statement kRefreshLock{
     "WHERE r.jti = $1 FOR UPDATE OF r, f"};
 const common::Statement kRefreshMarkUsed{
     "refresh_mark_used", "UPDATE refresh_tokens SET used_at = clock_timestamp(), successor = $2 WHERE jti = $1"};
-const common::Statement kFamilyExtend{
-    "family_extend", "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($2)) WHERE family = $1"};
+const common::Statement kFamilyExtend{"family_extend",
+                                      "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($2)), "
+                                      "last_used_at = now(), user_agent = $3, client_ip = $4 WHERE family = $1"};
 constexpr const char* kRevocationColumns = "family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint AS expires_at";
 const common::Statement kFamilyRevoke{"family_revoke",
                                       std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
@@ -88,6 +88,17 @@ const common::Statement kFamilyRevokeOthers{
     std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $3 "
                 "WHERE user_id = $1 AND family <> $2 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
         kRevocationColumns};
+const common::Statement kFamilyRevokeOne{
+    "family_revoke_one",
+    std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $3 "
+                "WHERE user_id = $1 AND family = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING ") +
+        kRevocationColumns};
+const common::Statement kLiveSessions{
+    "family_live_sessions",
+    "SELECT family, EXTRACT(EPOCH FROM created_at)::float8 AS created_at, "
+    "EXTRACT(EPOCH FROM last_used_at)::float8 AS last_used_at, EXTRACT(EPOCH FROM expires_at)::float8 AS expires_at, "
+    "user_agent, client_ip FROM token_families WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() "
+    "ORDER BY last_used_at DESC, family"};
 const common::Statement kRefreshUsable{"refresh_usable",
                                        "SELECT r.used_at IS NULL AND f.revoked_at IS NULL AS usable "
                                        "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
@@ -98,8 +109,10 @@ const common::Statement kFamilyLiveRevocations{
     "family_live_revocations", std::string("SELECT ") + kRevocationColumns +
                                    " FROM token_families WHERE revoked_at IS NOT NULL AND expires_at > now()"};
 
-void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id, const IssuedToken& refresh) {
-  common::exec(tx, kFamilyInsert, family, user_id, epoch_seconds(refresh.expires_at));
+void insert_family(pqxx::work& tx, const std::string& family, std::int64_t user_id, const IssuedToken& refresh,
+                   const SessionClient& client) {
+  common::exec(tx, kFamilyInsert, family, user_id, epoch_seconds(refresh.expires_at), client.user_agent,
+               client.client_ip);
   common::exec(tx, kRefreshInsert, refresh.jti, family, epoch_seconds(refresh.expires_at));
 }
 
@@ -120,29 +133,31 @@ pqxx::row lock_presented(pqxx::work& tx, const common::jwt::Claims& presented) {
   auto rows = common::exec(tx, kRefreshLock, presented.jti);
   if (!rows.empty()) return rows[0];
   IssuedToken token{"", presented.jti, presented.expires_at};
-  insert_family(tx, family_of(presented), presented.user_id, token);
+  insert_family(tx, family_of(presented), presented.user_id, token, {});
   return common::exec1(tx, kRefreshLock, presented.jti);
 }
 
 }  // namespace
 
 void RefreshFamilyStore::prepare(pqxx::connection& c) {
-  for (const auto* statement :
-       {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend, &kFamilyRevoke,
-        &kFamilyRevokeUser, &kFamilyRevokeOthers, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
+  for (const auto* statement : {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend,
+                                &kFamilyRevoke, &kFamilyRevokeUser, &kFamilyRevokeOthers, &kFamilyRevokeOne,
+                                &kLiveSessions, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
     statement->prepare(c);
   }
 }
 
-void RefreshFamilyStore::start(std::int64_t user_id, const IssuedPair& pair) {
-  common::write(pool_, [&](pqxx::work& tx) { start(tx, user_id, pair); });
+void RefreshFamilyStore::start(std::int64_t user_id, const IssuedPair& pair, const SessionClient& client) {
+  common::write(pool_, [&](pqxx::work& tx) { start(tx, user_id, pair, client); });
 }
 
-void RefreshFamilyStore::start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair) {
-  insert_family(tx, pair.family, user_id, pair.refresh);
+void RefreshFamilyStore::start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair,
+                               const SessionClient& client) {
+  insert_family(tx, pair.family, user_id, pair.refresh, client);
 }
 
 Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const std::string& token,
+                                    const SessionClient& client,
                                     const std::function<IssuedPair(const std::string&)>& issue) {
   return common::write(pool_, [&](pqxx::work& tx) {
     auto row = lock_presented(tx, presented);
@@ -154,7 +169,8 @@ Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const 
       pqxx::binarystring sealed(seal_successor(token, encode_pair(pair)));
       common::exec(tx, kRefreshMarkUsed, presented.jti, sealed);
       common::exec(tx, kRefreshInsert, pair.refresh.jti, family, epoch_seconds(pair.refresh.expires_at));
-      common::exec(tx, kFamilyExtend, family, epoch_seconds(pair.refresh.expires_at));
+      common::exec(tx, kFamilyExtend, family, epoch_seconds(pair.refresh.expires_at), client.user_agent,
+                   client.client_ip);
       return Rotation{RotationOutcome::kRotated, std::move(pair), std::nullopt};
     }
 
@@ -194,6 +210,37 @@ std::vector<FamilyRevocation> RefreshFamilyStore::revoke_all(pqxx::work& tx, std
 std::vector<FamilyRevocation> RefreshFamilyStore::revoke_others(pqxx::work& tx, std::int64_t user_id,
                                                                 const std::string& keep, RevocationReason reason) {
   return to_revocations(common::exec(tx, kFamilyRevokeOthers, user_id, keep, reason_name(reason)));
+}
+
+std::vector<SessionRecord> RefreshFamilyStore::live_sessions(std::int64_t user_id) {
+  return common::read(pool_, [&](pqxx::nontransaction& tx) {
+    auto time = [](const pqxx::field& field) {
+      return std::chrono::system_clock::time_point(
+          std::chrono::microseconds(static_cast<std::int64_t>(field.as<double>() * 1e6)));
+    };
+    std::vector<SessionRecord> sessions;
+    for (const auto& row : common::exec(tx, kLiveSessions, user_id)) {
+      sessions.push_back({row["family"].as<std::string>(),
+                          time(row["created_at"]),
+                          time(row["last_used_at"]),
+                          time(row["expires_at"]),
+                          {row["user_agent"].as<std::string>(), row["client_ip"].as<std::string>()}});
+    }
+    return sessions;
+  });
+}
+
+std::optional<FamilyRevocation> RefreshFamilyStore::end_session(std::int64_t user_id, const std::string& family) {
+  return common::write(pool_, [&](pqxx::work& tx) -> std::optional<FamilyRevocation> {
+    auto revoked = common::exec(tx, kFamilyRevokeOne, user_id, family, reason_name(RevocationReason::kSessionEnded));
+    if (revoked.empty()) return std::nullopt;
+    return to_revocation(revoked[0]);
+  });
+}
+
+std::vector<FamilyRevocation> RefreshFamilyStore::end_other_sessions(std::int64_t user_id, const std::string& keep) {
+  return common::write(
+      pool_, [&](pqxx::work& tx) { return revoke_others(tx, user_id, keep, RevocationReason::kSessionEnded); });
 }
 
 bool RefreshFamilyStore::is_usable(const common::jwt::Claims& refresh) {

@@ -20,6 +20,21 @@ struct FamilyRevocation {
   std::chrono::system_clock::time_point expires_at;
 };
 
+// The client a session was last used from, as the gateway saw it (display text only).
+struct SessionClient {
+  std::string user_agent;
+  std::string client_ip;
+};
+
+// A live family, as the sessions page shows it.
+struct SessionRecord {
+  std::string family;
+  std::chrono::system_clock::time_point created_at;
+  std::chrono::system_clock::time_point last_used_at;
+  std::chrono::system_clock::time_point expires_at;
+  SessionClient client;
+};
+
 enum class RotationOutcome {
   kRotated,        // first use: a new pair was issued
   kReplayed,       // a second use within the grace window: the same new pair again
@@ -53,12 +68,13 @@ class RefreshFamilyStore final {
   static void prepare(pqxx::connection& connection);
 
   // Records the family and first refresh token of a new login.
-  void start(std::int64_t user_id, const IssuedPair& pair);
-  static void start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair);
+  void start(std::int64_t user_id, const IssuedPair& pair, const SessionClient& client);
+  static void start(pqxx::work& tx, std::int64_t user_id, const IssuedPair& pair, const SessionClient& client);
 
   // Rotates `presented` (verified claims of the raw `token`); `issue(family)` signs the new
   // pair and runs inside the rotation's transaction, so nothing is issued that is not recorded.
-  Rotation rotate(const common::jwt::Claims& presented, const std::string& token,
+  // The family's client becomes `client`.
+  Rotation rotate(const common::jwt::Claims& presented, const std::string& token, const SessionClient& client,
                   const std::function<IssuedPair(const std::string& family)>& issue);
 
   // Revokes the family of `presented`; nullopt when it was revoked already.
@@ -69,6 +85,13 @@ class RefreshFamilyStore final {
   // Every live family of `user_id` but `keep` (the caller's), in `tx`.
   static std::vector<FamilyRevocation> revoke_others(pqxx::work& tx, std::int64_t user_id, const std::string& keep,
                                                      RevocationReason reason);
+
+  // The user's live families, most recently used first.
+  std::vector<SessionRecord> live_sessions(std::int64_t user_id);
+  // Revokes the user's live family `family`; nullopt when the user has no such live family.
+  std::optional<FamilyRevocation> end_session(std::int64_t user_id, const std::string& family);
+  // Every live family of `user_id` but `keep`.
+  std::vector<FamilyRevocation> end_other_sessions(std::int64_t user_id, const std::string& keep);
 
   // False for a used refresh token or one whose family is revoked.
   bool is_usable(const common::jwt::Claims& refresh);

@@ -54,6 +54,19 @@ IssuedPair TokenIssuer::issue(const UserRecord& user, const std::string& family,
   return pair;
 }
 
+std::string TokenIssuer::service_token(std::int64_t user_id, const std::string& audience, const std::string& scope,
+                                       common::jwt::Clock::time_point now) const {
+  return key_.sign({{"iss", settings_.issuer},
+                    {"aud", audience},
+                    {"sub", settings_.issuer},
+                    {"user_id", user_id},
+                    {"token_type", "service"},
+                    {"scope", scope},
+                    {"jti", random_token_id()},
+                    {"iat", epoch_seconds(now)},
+                    {"exp", epoch_seconds(now) + 60}});
+}
+
 common::jwt::Claims TokenIssuer::verify(const std::string& token, const std::string& token_type) const {
   return own_keys_.verify(token, {settings_.issuer, settings_.audience, settings_.leeway, token_type});
 }

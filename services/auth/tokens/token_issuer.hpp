@@ -40,6 +40,12 @@ class TokenIssuer final {
   IssuedPair issue(const UserRecord& user, const std::string& family = {},
                    common::jwt::Clock::time_point now = common::jwt::Clock::now()) const;
 
+  // A token by which the auth service itself asks another service (`audience`) to do one thing
+  // (`scope`) about one user: token_type "service", valid for a minute. Bound to the user and
+  // the action, so a copy that leaks can do nothing else.
+  std::string service_token(std::int64_t user_id, const std::string& audience, const std::string& scope,
+                            common::jwt::Clock::time_point now = common::jwt::Clock::now()) const;
+
   // token_type "" accepts both types. Throws common::jwt::TokenError.
   common::jwt::Claims verify(const std::string& token, const std::string& token_type) const;
 

@@ -36,18 +36,6 @@ std::int64_t epoch_now() {
 
 class AuthAccountsTest : public AuthServiceTest {
  protected:
-  // The verification token of the last mail queued for `recipient`.
-  std::string mailed_token(const std::string& recipient) {
-    pqxx::connection c(database_.url());
-    pqxx::read_transaction tx(c);
-    auto body =
-        tx.exec_params1("SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1", recipient)[0]
-            .as<std::string>();
-    std::smatch match;
-    if (!std::regex_search(body, match, std::regex("token=([0-9a-f]{64})"))) return {};
-    return match[1];
-  }
-
   grpc::Status verify_email(const std::string& token, auth::v1::VerifyEmailResponse* out = nullptr) {
     auth::v1::VerifyEmailRequest request;
     request.set_token(token);
@@ -293,8 +281,7 @@ TEST_F(AuthAccountsTest, HS256MigrationModeAcceptsSimplejwtTokensAndRotatesThemI
   auto trusted = common::jwt::KeySet();
   trusted.accept_legacy_hs256(secret);
   auth::TokenIssuer migrating(common::jwt::SigningKey::from_pem_file(key_file_), {}, trusted);
-  ServiceUnderTest service(
-      {users_, families_, revocations_, verifications_, nullptr, hasher_, migrating, throttles_, {}});
+  ServiceUnderTest service(parts_with({.tokens = &migrating}));
   insert_user(900, "old_timer", hasher_.hash("old-timer-pass"));
 
   auto now = epoch_now();

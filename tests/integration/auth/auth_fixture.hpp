@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,10 @@ inline auth::AuthConfig test_config(const test_support::TestDatabase& database, 
   config.refresh_reuse_grace = std::chrono::seconds(10);
   config.email_verification = {std::chrono::hours(1), "https://app.example/verify?token={token}"};
   config.argon2 = {1024, 1, 1};
-  config.login_per_account = config.login_per_client = config.register_per_client = {1000, std::chrono::seconds(60)};
+  config.login_per_account = config.login_per_client = config.register_per_client = config.account_mail_per_email =
+      config.account_mail_per_client = {1000, std::chrono::seconds(60)};
+  config.password_reset = {std::chrono::hours(1), "https://app.example/reset?uid={uid}&token={token}"};
+  config.deletion_delay = std::chrono::milliseconds(0);
   return config;
 }
 
@@ -70,9 +74,34 @@ class AuthServiceTest : public ::testing::Test {
     limited_throttles_.emplace_back(
         new auth::Throttles{{redis_, scope, {max, std::chrono::seconds(60)}},
                             {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-                            {redis_, scope + "-register", {1000, std::chrono::seconds(60)}}});
-    return std::make_unique<ServiceUnderTest>(auth::AuthParts{
-        users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, *limited_throttles_.back(), {}});
+                            {redis_, scope + "-register", {1000, std::chrono::seconds(60)}},
+                            {redis_, scope + "-mail-email", {max, std::chrono::seconds(60)}},
+                            {redis_, scope + "-mail-client", {1000, std::chrono::seconds(60)}}});
+    return std::make_unique<ServiceUnderTest>(parts_with({.throttles = limited_throttles_.back().get()}));
+  }
+
+  // The stores and limits a test replaces; the others are the fixture's.
+  struct Replaced {
+    auth::RefreshFamilyStore* families = nullptr;
+    auth::RevocationStore* revocations = nullptr;
+    const auth::TokenIssuer* tokens = nullptr;
+    auth::Throttles* throttles = nullptr;
+  };
+
+  // The fixture's parts with `replaced`, the default policy and no outbox to wake.
+  auth::AuthParts parts_with(const Replaced& replaced) {
+    return {users_,
+            replaced.families ? *replaced.families : families_,
+            replaced.revocations ? *replaced.revocations : revocations_,
+            verifications_,
+            components_.resets,
+            components_.mail_requests,
+            components_.deletions,
+            nullptr,
+            hasher_,
+            replaced.tokens ? *replaced.tokens : tokens_,
+            replaced.throttles ? *replaced.throttles : throttles_,
+            {}};
   }
 
   // The real wiring (AuthComponents::parts) under another account policy.
@@ -144,6 +173,27 @@ class AuthServiceTest : public ::testing::Test {
     pqxx::connection c(database_.url());
     pqxx::read_transaction tx(c);
     return tx.exec1(sql)[0].as<std::int64_t>();
+  }
+
+  // The body of the last mail queued for `recipient` ("" when none) and its 64-hex token.
+  std::string last_mail(const std::string& recipient, const std::string& subject = "%") {
+    pqxx::connection c(database_.url());
+    pqxx::read_transaction tx(c);
+    auto rows =
+        tx.exec_params("SELECT body FROM mail_outbox WHERE recipient = $1 AND subject LIKE $2 ORDER BY id DESC LIMIT 1",
+                       recipient, subject);
+    return rows.empty() ? "" : rows[0][0].as<std::string>();
+  }
+  std::string mailed_token(const std::string& recipient, const std::string& subject = "%") {
+    std::smatch match;
+    std::string body = last_mail(recipient, subject);
+    if (!std::regex_search(body, match, std::regex("token=([0-9a-f]{64})"))) return {};
+    return match[1];
+  }
+  std::int64_t mails_to(const std::string& recipient) {
+    pqxx::connection c(database_.url());
+    pqxx::read_transaction tx(c);
+    return tx.exec_params1("SELECT count(*) FROM mail_outbox WHERE recipient = $1", recipient)[0].as<std::int64_t>();
   }
 
   std::string family_of(const std::string& token) { return tokens_.verify(token, "").family; }

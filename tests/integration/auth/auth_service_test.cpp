@@ -114,7 +114,7 @@ TEST_F(AuthServiceTest, TwoTabsRefreshingOneTokenWithinTheGraceWindowGetTheSameP
 TEST_F(AuthServiceTest, ReuseOfARotatedTokenAfterTheGraceWindowRevokesTheWholeFamily) {
   auth::RefreshFamilyStore no_grace(pool_, std::chrono::seconds(0));
   auth::RevocationStore revocations(pool_, redis_);
-  ServiceUnderTest strict({users_, no_grace, revocations, verifications_, nullptr, hasher_, tokens_, throttles_, {}});
+  ServiceUnderTest strict(parts_with({.families = &no_grace, .revocations = &revocations}));
   auth::v1::RegisterResponse registered;
   ASSERT_TRUE(register_user("gail", "", "pw-gail-1", &registered, strict.stub.get()).ok());
   auth::v1::LoginResponse other_session;
@@ -139,7 +139,7 @@ TEST_F(AuthServiceTest, ReuseOfARotatedTokenAfterTheGraceWindowRevokesTheWholeFa
 TEST_F(AuthServiceTest, ConcurrentRefreshesWithoutGraceLetOneWinAndThenKillTheFamily) {
   auth::RefreshFamilyStore no_grace(pool_, std::chrono::seconds(0));
   auth::RevocationStore revocations(pool_, redis_);
-  ServiceUnderTest strict({users_, no_grace, revocations, verifications_, nullptr, hasher_, tokens_, throttles_, {}});
+  ServiceUnderTest strict(parts_with({.families = &no_grace, .revocations = &revocations}));
   auth::v1::RegisterResponse registered;
   ASSERT_TRUE(register_user("hugo", "", "pw-hugo-1", &registered, strict.stub.get()).ok());
   std::atomic<int> successes{0};
@@ -286,8 +286,10 @@ TEST_F(AuthServiceTest, RegistrationIsThrottledPerClientAndAThrottledOneStoresNo
   std::string scope = "register-small-" + database_.name();
   auth::Throttles small{{redis_, scope + "-account", {1000, std::chrono::seconds(60)}},
                         {redis_, scope + "-client", {1000, std::chrono::seconds(60)}},
-                        {redis_, scope, {2, std::chrono::seconds(60)}}};
-  ServiceUnderTest limited({users_, families_, revocations_, verifications_, nullptr, hasher_, tokens_, small, {}});
+                        {redis_, scope, {2, std::chrono::seconds(60)}},
+                        {redis_, scope + "-mail-email", {1000, std::chrono::seconds(60)}},
+                        {redis_, scope + "-mail-client", {1000, std::chrono::seconds(60)}}};
+  ServiceUnderTest limited(parts_with({.throttles = &small}));
   auto* stub = limited.stub.get();
   auto attempt = [&](const std::string& username) {
     auth::v1::RegisterRequest request;

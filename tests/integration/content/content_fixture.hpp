@@ -27,8 +27,13 @@ class ContentServiceTest : public ::testing::Test {
                    {issuer_.settings().issuer, issuer_.settings().audience, std::chrono::seconds(30), "access"}},
                   &revoked_),
         authenticator_(verifier_),
-        components_(database_.url(), 4, 64, authenticator_),
-        server_(&components_.service),
+        service_tokens_(
+            {common::jwt::KeySet::from_pem_files({key_file_}),
+             {},
+             {issuer_.settings().issuer, content::kAccountDataAudience, std::chrono::seconds(30), "service"}},
+            nullptr),
+        components_(database_.url(), 4, 64, authenticator_, service_tokens_),
+        server_({&components_.service, &components_.account_data}),
         stub_(content::v1::ContentService::NewStub(server_.channel())) {
     pqxx::connection c(database_.url());
     common::apply_migrations(c, "content", content::migrations());
@@ -105,6 +110,7 @@ class ContentServiceTest : public ::testing::Test {
   common::RevocationSet revoked_;
   common::TokenVerifier verifier_;
   content::CallerAuthenticator authenticator_;
+  common::TokenVerifier service_tokens_;
   content::ContentComponents components_;
   test_support::GrpcTestServer server_;
   std::unique_ptr<content::v1::ContentService::Stub> stub_;

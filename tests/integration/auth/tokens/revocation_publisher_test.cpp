@@ -117,9 +117,10 @@ TEST_F(RevocationPublisherTest, WithoutRedisLogoutIsDurableAndThePublisherCatche
   auth::RevocationStore offline_store(pool_, down);
   auth::Throttles throttles{{down, "a", {1000, std::chrono::seconds(60)}},
                             {down, "b", {1000, std::chrono::seconds(60)}},
-                            {down, "c", {1000, std::chrono::seconds(60)}}};
-  ServiceUnderTest offline(
-      {users_, families_, offline_store, verifications_, nullptr, hasher_, tokens_, throttles, {}});
+                            {down, "c", {1000, std::chrono::seconds(60)}},
+                            {down, "d", {1000, std::chrono::seconds(60)}},
+                            {down, "e", {1000, std::chrono::seconds(60)}}};
+  ServiceUnderTest offline(parts_with({.revocations = &offline_store, .throttles = &throttles}));
 
   auth::v1::RegisterResponse registered;
   ASSERT_TRUE(register_user("mia", "", "pw-mia-12", &registered, offline.stub.get()).ok());
