@@ -20,12 +20,15 @@ namespace {
 int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   auth::AuthComponents parts(config);
   auth::AuthServiceImpl service(parts.parts());
+  // SendPasswordReset answers FAILED_PRECONDITION until this is PasswordResets::issue.
+  auth::AdminServiceImpl admin_service(parts.admin_parts(/*send_reset=*/nullptr));
   auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), parts.pool);
   // Background work; jthreads stop and join before the parts they use are destroyed.
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
   std::jthread revocation_publisher([&parts](std::stop_token stop) { parts.revocations.run_publisher(stop); });
   std::jthread housekeeping([&parts](std::stop_token stop) { auth::run_housekeeping(parts.pool, stop); });
-  common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
+  common::serve_grpc(config.server, {&service, &admin_service}, {"auth.v1.AuthService", "auth.v1.AdminService"},
+                     shutdown);
   return 0;
 }
 

@@ -35,8 +35,10 @@ const common::Statement kRecordLogin{"users_record_login", "UPDATE users SET las
 const common::Statement kReplaceHash{"users_replace_hash",
                                      "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2"};
 const common::Statement kSetHash{"users_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1"};
-const common::Statement kDeactivate{"users_deactivate",
-                                    "UPDATE users SET is_active = FALSE WHERE id = $1 AND is_active"};
+const common::Statement kLockById{"users_lock_by_id",
+                                  std::string("SELECT ") + kColumns + " FROM users WHERE id = $1 FOR UPDATE"};
+const common::Statement kSetActive{"users_set_active", "UPDATE users SET is_active = $2 WHERE id = $1"};
+const common::Statement kSetStaff{"users_set_staff", "UPDATE users SET is_staff = $2 WHERE id = $1"};
 
 UserRecord to_user(const pqxx::row& row) {
   UserRecord user;
@@ -61,8 +63,8 @@ std::optional<UserRecord> first_user(const pqxx::result& result) {
 }  // namespace
 
 void UserStore::prepare(pqxx::connection& c) {
-  for (const auto* statement :
-       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash, &kDeactivate}) {
+  for (const auto* statement : {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash,
+                                &kLockById, &kSetActive, &kSetStaff}) {
     statement->prepare(c);
   }
 }
@@ -110,9 +112,13 @@ void UserStore::replace_password_hash(std::int64_t id, const std::string& old_ha
   common::write(pool_, [&](pqxx::work& tx) { common::exec(tx, kReplaceHash, id, old_hash, new_hash); });
 }
 
-bool UserStore::deactivate(std::int64_t id) {
-  return common::write(pool_, [&](pqxx::work& tx) { return common::exec(tx, kDeactivate, id).affected_rows() == 1; });
+std::optional<UserRecord> UserStore::lock_by_id(pqxx::work& tx, std::int64_t id) {
+  return first_user(common::exec(tx, kLockById, id));
 }
+
+void UserStore::set_active(pqxx::work& tx, std::int64_t id, bool active) { common::exec(tx, kSetActive, id, active); }
+
+void UserStore::set_staff(pqxx::work& tx, std::int64_t id, bool staff) { common::exec(tx, kSetStaff, id, staff); }
 
 void UserStore::set_password_hash(std::int64_t id, const std::string& hash,
                                   const std::function<void(pqxx::work&)>& also) {

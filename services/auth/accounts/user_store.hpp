@@ -61,8 +61,10 @@ class UserStore final {
   void record_login(std::int64_t id);
   // Upgrades a verified legacy hash; only if the stored hash is still `old_hash`.
   void replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash);
-  // False when no such user was active.
-  bool deactivate(std::int64_t id);
+  // The user, its row locked until `tx` ends: admin actions on one user queue here.
+  static std::optional<UserRecord> lock_by_id(pqxx::work& tx, std::int64_t id);
+  static void set_active(pqxx::work& tx, std::int64_t id, bool active);
+  static void set_staff(pqxx::work& tx, std::int64_t id, bool staff);
   // Sets a new password hash and runs `also` in the same transaction (ending other sessions):
   // both happen, or neither.
   void set_password_hash(std::int64_t id, const std::string& hash, const std::function<void(pqxx::work&)>& also);

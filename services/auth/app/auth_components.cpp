@@ -8,6 +8,9 @@ void prepare_auth_statements(pqxx::connection& c) {
   RevocationStore::prepare(c);
   EmailVerifications::prepare(c);
   MailOutbox::prepare(c);
+  UserDirectory::prepare(c);
+  AuditLog::prepare(c);
+  ServiceKeys::prepare(c);
 }
 
 TokenIssuer make_token_issuer(const AuthConfig& config) {
@@ -32,6 +35,10 @@ AuthComponents::AuthComponents(const AuthConfig& config, const std::string& thro
                 {redis, throttle_scope + "login-client", config.login_per_client},
                 {redis, throttle_scope + "register-client", config.register_per_client}},
       policy(config.accounts),
-      max_storage_calls(config.max_storage_calls) {}
+      max_storage_calls(config.max_storage_calls),
+      directory(pool),
+      audit(pool),
+      service_keys(pool),
+      admin(pool, revocations) {}
 
 }  // namespace auth

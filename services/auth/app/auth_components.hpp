@@ -1,6 +1,8 @@
 #pragma once
 
+#include "auth/accounts/admin_actions.hpp"
 #include "auth/accounts/email_verifications.hpp"
+#include "auth/api/admin_service.hpp"
 #include "auth/api/auth_service.hpp"
 #include "auth/app/auth_config.hpp"
 #include "auth/mail/mail_outbox.hpp"
@@ -35,9 +37,17 @@ struct AuthComponents {
   Throttles throttles;
   AccountPolicy policy;
   std::size_t max_storage_calls;
+  UserDirectory directory;
+  AuditLog audit;
+  ServiceKeys service_keys;
+  AdminActions admin;
 
   AuthParts parts() {
     return {users, families, revocations, verifications, &outbox, hasher, tokens, throttles, policy, max_storage_calls};
+  }
+  // `send_reset`: how SendPasswordReset issues a reset (PasswordResets::issue); null refuses it.
+  AdminParts admin_parts(SendPasswordReset send_reset) {
+    return {admin, directory, audit, service_keys, users, revocations, tokens, std::move(send_reset)};
   }
 };
 
