@@ -38,7 +38,8 @@ std::optional<int> page_size(std::int32_t requested, common::FieldErrors& errors
   return std::nullopt;
 }
 
-std::optional<std::int64_t> page_after(const std::string& token, common::FieldErrors& errors) {
+// The id a page continues from (ListUsers: after it; ListAuditEvents: before it); 0 first.
+std::optional<std::int64_t> page_position(const std::string& token, common::FieldErrors& errors) {
   auto id = page_token_id(token);
   if (!id) errors["page_token"].push_back("Invalid page token.");
   return id;
@@ -110,7 +111,7 @@ grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* context, const v1:
                                 " characters.");
     }
     auto size = page_size(request->page_size(), errors);
-    auto after = page_after(request->page_token(), errors);
+    auto after = page_position(request->page_token(), errors);
     if (!errors.empty()) return common::invalid_argument(errors);
 
     // One row more than the page: whether there is a next page, without a second query.
@@ -182,7 +183,7 @@ grpc::Status AdminServiceImpl::ListAuditEvents(grpc::ServerContext* context, con
   return admin_rpc(context, "admin.ListAuditEvents", [&](const Actor&) {
     common::FieldErrors errors;
     auto size = page_size(request->page_size(), errors);
-    auto before = page_after(request->page_token(), errors);
+    auto before = page_position(request->page_token(), errors);
     if (!errors.empty()) return common::invalid_argument(errors);
 
     auto events = p_.audit.newest(request->target_user(), *before, *size + 1);
