@@ -22,6 +22,7 @@ namespace {
 int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
   auth::AuthComponents parts(config);
   auth::AuthServiceImpl service(parts.parts());
+  auth::AdminServiceImpl admin_service(parts.admin_parts());
   auto pool_metrics = common::metrics::add_pool_metrics(common::metrics::registry(), parts.pool);
   // Background work; jthreads stop and join before the parts they use are destroyed.
   std::jthread mail_delivery([&parts](std::stop_token stop) { parts.outbox.run(stop); });
@@ -39,7 +40,8 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
         std::jthread([&parts, remove = auth::content_remover(*content, parts.tokens, config.content_timeout)](
                          std::stop_token stop) { parts.deletions.run(stop, remove); });
   }
-  common::serve_grpc(config.server, {&service}, {"auth.v1.AuthService"}, shutdown);
+  common::serve_grpc(config.server, {&service, &admin_service}, {"auth.v1.AuthService", "auth.v1.AdminService"},
+                     shutdown);
   return 0;
 }
 

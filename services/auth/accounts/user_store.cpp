@@ -68,8 +68,11 @@ const common::Statement kAnonymize{
     "pending_email_key = NULL, name = '', password_hash = '!deleted', is_active = FALSE, is_staff = FALSE, "
     "is_superuser = FALSE, email_verified = FALSE, last_login = NULL, deleted_at = now() "
     "WHERE id = $1 AND deleted_at IS NULL"};
-const common::Statement kDeactivate{"users_deactivate",
-                                    "UPDATE users SET is_active = FALSE WHERE id = $1 AND is_active"};
+const common::Statement kLockById{
+    "users_lock_by_id",
+    std::string("SELECT ") + kColumns + " FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE"};
+const common::Statement kSetActive{"users_set_active", "UPDATE users SET is_active = $2 WHERE id = $1"};
+const common::Statement kSetStaff{"users_set_staff", "UPDATE users SET is_staff = $2 WHERE id = $1"};
 
 UserRecord to_user(const pqxx::row& row) {
   UserRecord user;
@@ -95,8 +98,9 @@ std::optional<UserRecord> first_user(const pqxx::result& result) {
 }  // namespace
 
 void UserStore::prepare(pqxx::connection& c) {
-  for (const auto* statement : {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash,
-                                &kDeactivate, &kUpdateProfile, &kApplyPendingEmail, &kByPendingEmail, &kAnonymize}) {
+  for (const auto* statement :
+       {&kInsert, &kByUsername, &kByEmail, &kById, &kRecordLogin, &kReplaceHash, &kSetHash, &kUpdateProfile,
+        &kApplyPendingEmail, &kByPendingEmail, &kAnonymize, &kLockById, &kSetActive, &kSetStaff}) {
     statement->prepare(c);
   }
 }
@@ -150,9 +154,13 @@ void UserStore::replace_password_hash(std::int64_t id, const std::string& old_ha
   common::write(pool_, [&](pqxx::work& tx) { common::exec(tx, kReplaceHash, id, old_hash, new_hash); });
 }
 
-bool UserStore::deactivate(std::int64_t id) {
-  return common::write(pool_, [&](pqxx::work& tx) { return common::exec(tx, kDeactivate, id).affected_rows() == 1; });
+std::optional<UserRecord> UserStore::lock_by_id(pqxx::work& tx, std::int64_t id) {
+  return first_user(common::exec(tx, kLockById, id));
 }
+
+void UserStore::set_active(pqxx::work& tx, std::int64_t id, bool active) { common::exec(tx, kSetActive, id, active); }
+
+void UserStore::set_staff(pqxx::work& tx, std::int64_t id, bool staff) { common::exec(tx, kSetStaff, id, staff); }
 
 void UserStore::set_password_hash(std::int64_t id, const std::string& hash,
                                   const std::function<void(pqxx::work&)>& also) {

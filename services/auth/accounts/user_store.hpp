@@ -70,8 +70,11 @@ class UserStore final {
   void record_login(std::int64_t id);
   // Upgrades a verified legacy hash; only if the stored hash is still `old_hash`.
   void replace_password_hash(std::int64_t id, const std::string& old_hash, const std::string& new_hash);
-  // False when no such user was active.
-  bool deactivate(std::int64_t id);
+  // The user (not a deleted account), its row locked until `tx` ends: admin actions on one user
+  // queue here.
+  static std::optional<UserRecord> lock_by_id(pqxx::work& tx, std::int64_t id);
+  static void set_active(pqxx::work& tx, std::int64_t id, bool active);
+  static void set_staff(pqxx::work& tx, std::int64_t id, bool staff);
   // Runs `also` (ending sessions, using up a reset token) and sets a new password hash in the
   // same transaction: both happen, or neither. Every live password reset token of the user
   // stops working.

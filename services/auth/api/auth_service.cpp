@@ -3,6 +3,7 @@
 #include "auth/accounts/account_links.hpp"
 #include "auth/accounts/identity.hpp"
 #include "auth/accounts/registration_rules.hpp"
+#include "auth/api/bearer_caller.hpp"
 #include "auth/api/rpc_support.hpp"
 #include "auth/passwords/legacy_password_hashes.hpp"
 #include "common/core/log.hpp"
@@ -16,23 +17,8 @@ using namespace rpc;
 using grpc::StatusCode;
 
 std::optional<UserRecord> AuthServiceImpl::authenticated_caller(const grpc::ServerContext& context,
-                                                                grpc::Status& status, common::jwt::Claims* claims_out) {
-  auto token = common::jwt::parse_bearer(common::metadata_value(context, "authorization"));
-  if (!token) {
-    status = common::status_with_reason(StatusCode::UNAUTHENTICATED, kNotAuthenticated, "not_authenticated");
-    return std::nullopt;
-  }
-  try {
-    auto claims = p_.tokens.verify(*token, "access");
-    auto user = p_.users.find_by_id(claims.user_id);
-    if (user && user->is_active && !p_.revocations.is_revoked(claims.jti, claims.family)) {
-      if (claims_out) *claims_out = std::move(claims);
-      return user;
-    }
-  } catch (const common::jwt::TokenError&) {
-  }
-  status = token_not_valid("Given token not valid for any token type");
-  return std::nullopt;
+                                                                grpc::Status& status, common::jwt::Claims* claims) {
+  return bearer_caller(context, p_.tokens, p_.users, p_.revocations, status, claims);
 }
 
 bool AuthServiceImpl::password_matches(const UserRecord& user, const std::string& password) {

@@ -42,8 +42,33 @@ std::string client_address(const grpc::ServerContext& context) {
   return peer.substr(0, peer.rfind(':'));
 }
 
+namespace {
+
+// gRPC metadata carries printable ASCII only: the gateway percent-encodes the rest of a
+// User-Agent (gateway/user_agent.hpp). A "%" not followed by two hex digits stays as it is.
+std::string percent_decoded(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 SessionClient session_client(const grpc::ServerContext& context) {
-  return {common::display_text(common::metadata_value(context, "x-user-agent"), 256),
+  return {common::display_text(percent_decoded(common::metadata_value(context, "x-user-agent")), 256),
           common::display_text(client_address(context), 64)};
 }
 

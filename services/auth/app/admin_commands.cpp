@@ -4,13 +4,17 @@
 #include "auth/app/auth_components.hpp"
 #include "auth/django_import/user_import.hpp"
 #include "common/core/epoch.hpp"
+#include "common/core/text.hpp"
 
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <map>
+#include <sstream>
 
 namespace auth {
 namespace {
@@ -44,6 +48,33 @@ Options parse_options(const std::vector<std::string>& args, const std::vector<st
     }
   }
   return options;
+}
+
+// The operator, for the audit log: the user who ran sudo, else the login user. Not proof of
+// identity (whoever runs this can set both), but what an audit of the host can follow up.
+Actor cli_actor() {
+  for (const char* variable : {"SUDO_USER", "USER"}) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') continue;
+    std::string name(value);
+    if (name.size() <= 64 && !common::text_field_problem(name)) return {"cli:" + name, ""};
+  }
+  return {"cli:unknown", ""};
+}
+
+// The one argument after the command ("create-service-key NAME").
+std::string single_argument(const std::vector<std::string>& args) {
+  if (args.size() != 2 || args[1].starts_with("--")) throw std::invalid_argument(args[0] + " takes one NAME");
+  return args[1];
+}
+
+std::string format_time(std::chrono::system_clock::time_point at) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(at);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::ostringstream text;
+  text << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
+  return text.str();
 }
 
 // The password from AUTH_SUPERUSER_PASSWORD (for scripts, like DJANGO_SUPERUSER_PASSWORD),
@@ -97,8 +128,14 @@ int create_superuser(const AuthConfig& config, const Options& options, std::istr
   user.password_hash = parts.hasher.hash(*password);
   user.is_staff = user.is_superuser = true;
   user.email_verified = true;  // the operator vouches for the address
+  AuditEntry audit{cli_actor(), "user.create_superuser"};
+  std::int64_t audit_id = 0;
   try {
-    auto created = parts.users.create(user);
+    auto created = parts.users.create(user, [&](pqxx::work& tx, const UserRecord& made) {
+      audit.target_user = made.id;
+      audit_id = AuditLog::record(tx, audit);
+    });
+    AuditLog::log_committed(audit, audit_id);
     out << "Superuser created successfully (id " << created.id << ").\n";
     return 0;
   } catch (const DuplicateUser& duplicate) {
@@ -125,13 +162,53 @@ int deactivate(const AuthConfig& config, const Options& options, std::ostream& o
     err << "Error: no such user.\n";
     return 1;
   }
-  bool changed = parts.users.deactivate(user->id);
-  auto revoked = parts.families.revoke_all(user->id, RevocationReason::kDeactivated);
-  // Announced at once when Redis answers; either way the revocation outbox holds them and a
-  // running auth service's publisher announces them within a second of reaching Redis.
-  parts.revocations.publish_families(revoked);
-  out << "User " << user->id << (changed ? " deactivated" : " was already inactive") << "; " << revoked.size()
-      << " session(s) revoked.\n";
+  // What SetUserActive runs. The revocations are announced at once when Redis answers; either
+  // way the revocation outbox holds them and a running auth service's publisher announces them
+  // within a second of reaching Redis.
+  auto change = parts.admin.set_active(cli_actor(), user->id, false);
+  if (!change) {
+    err << "Error: no such user.\n";  // deleted meanwhile
+    return 1;
+  }
+  out << "User " << user->id << (change->changed ? " deactivated" : " was already inactive") << "; "
+      << change->ended.size() << " session(s) revoked.\n";
+  return 0;
+}
+
+int create_service_key(const AuthConfig& config, const std::string& name, std::ostream& out, std::ostream& err) {
+  if (!ServiceKeys::valid_name(name)) {
+    err << "Error: a name is 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit.\n";
+    return 2;
+  }
+  AuthComponents parts(config);
+  try {
+    std::string key = parts.admin.create_service_key(cli_actor(), name);
+    out << "Service key " << name << " created. It is shown only this once; callers send\n"
+        << "  authorization: ServiceKey " << key << "\n";
+    return 0;
+  } catch (const DuplicateServiceKey&) {
+    err << "Error: the name " << name << " is taken (revoked keys keep their names).\n";
+    return 1;
+  }
+}
+
+int revoke_service_key(const AuthConfig& config, const std::string& name, std::ostream& out, std::ostream& err) {
+  AuthComponents parts(config);
+  if (!parts.admin.revoke_service_key(cli_actor(), name)) {
+    err << "Error: no live service key is named " << name << ".\n";
+    return 1;
+  }
+  out << "Service key " << name << " revoked.\n";
+  return 0;
+}
+
+int list_service_keys(const AuthConfig& config, std::ostream& out) {
+  AuthComponents parts(config);
+  for (const auto& key : parts.service_keys.list()) {
+    out << key.name << "\tcreated " << format_time(key.created_at);
+    if (key.revoked_at) out << "\trevoked " << format_time(*key.revoked_at);
+    out << "\n";
+  }
   return 0;
 }
 
@@ -173,7 +250,10 @@ std::string admin_commands_help() {
          "  createsuperuser --username NAME [--email ADDRESS] [--name NAME]\n"
          "                             password from AUTH_SUPERUSER_PASSWORD or stdin\n"
          "  deactivate --id N | --username NAME | --email ADDRESS\n"
-         "                             refuse logins and revoke every session of the user\n"
+         "                             refuse logins and revoke every session of the user (audited)\n"
+         "  create-service-key NAME    make an admin API key for an internal service; prints it once\n"
+         "  revoke-service-key NAME    the key stops working at once\n"
+         "  list-service-keys          names, creation and revocation times (never the keys)\n"
          "  import-users --csv FILE | --database URL [--table auth_user] [--dry-run] [--emails-unverified]\n"
          "                             import Django users with their password hashes\n";
 }
@@ -188,6 +268,9 @@ int run_admin_command(const AuthConfig& config, const std::vector<std::string>& 
     }
     if (command == "createsuperuser") return create_superuser(config, parse_options(args, {}), in, out, err);
     if (command == "deactivate") return deactivate(config, parse_options(args, {}), out, err);
+    if (command == "create-service-key") return create_service_key(config, single_argument(args), out, err);
+    if (command == "revoke-service-key") return revoke_service_key(config, single_argument(args), out, err);
+    if (command == "list-service-keys") return list_service_keys(config, out);
     if (command == "import-users") {
       return import_users(config, parse_options(args, {"dry-run", "emails-unverified"}), out, err);
     }

@@ -8,7 +8,9 @@
 #include <vector>
 
 // The auth binary's admin subcommands, like Django's manage.py: create the first superuser,
-// deactivate a user (ending their sessions), import users from a Django deployment.
+// deactivate a user (ending their sessions), make and revoke the admin API's service keys,
+// import users from a Django deployment. Changes go through AdminActions, as the admin RPCs
+// do, and are audited with the actor "cli:<$SUDO_USER, else $USER>".
 namespace auth {
 
 std::string admin_commands_help();

@@ -11,6 +11,9 @@ void prepare_auth_statements(pqxx::connection& c) {
   AccountMailRequests::prepare(c);
   AccountDeletions::prepare(c);
   MailOutbox::prepare(c);
+  UserDirectory::prepare(c);
+  AuditLog::prepare(c);
+  ServiceKeys::prepare(c);
 }
 
 TokenIssuer make_token_issuer(const AuthConfig& config) {
@@ -40,6 +43,10 @@ AuthComponents::AuthComponents(const AuthConfig& config, const std::string& thro
                 {redis, throttle_scope + "account-mail-email", config.account_mail_per_email},
                 {redis, throttle_scope + "account-mail-client", config.account_mail_per_client}},
       policy(config.accounts),
-      max_storage_calls(config.max_storage_calls) {}
+      max_storage_calls(config.max_storage_calls),
+      directory(pool),
+      audit(pool),
+      service_keys(pool),
+      admin(pool, revocations) {}
 
 }  // namespace auth

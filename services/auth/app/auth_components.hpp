@@ -1,6 +1,8 @@
 #pragma once
 
+#include "auth/accounts/admin_actions.hpp"
 #include "auth/accounts/email_verifications.hpp"
+#include "auth/api/admin_service.hpp"
 #include "auth/api/auth_service.hpp"
 #include "auth/app/auth_config.hpp"
 #include "auth/mail/mail_outbox.hpp"
@@ -38,10 +40,22 @@ struct AuthComponents {
   Throttles throttles;
   AccountPolicy policy;
   std::size_t max_storage_calls;
+  UserDirectory directory;
+  AuditLog audit;
+  ServiceKeys service_keys;
+  AdminActions admin;
 
   AuthParts parts() {
     return {users,   families, revocations, verifications, resets, mail_requests,    deletions,
             &outbox, hasher,   tokens,      throttles,     policy, max_storage_calls};
+  }
+  // The admin service's parts; SendPasswordReset issues a reset as RequestPasswordReset does.
+  AdminParts admin_parts() {
+    return admin_parts([this](pqxx::work& tx, const UserRecord& user) { resets.issue(tx, user); });
+  }
+  // `send_reset`: how SendPasswordReset issues a reset (tests wrap PasswordResets::issue).
+  AdminParts admin_parts(SendPasswordReset send_reset) {
+    return {admin, directory, audit, service_keys, users, revocations, tokens, std::move(send_reset)};
   }
 };
 

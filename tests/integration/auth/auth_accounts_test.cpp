@@ -1,6 +1,5 @@
 // Accounts in the auth service: password rules, registration policies, email verification,
 // the caller's profile, keys, users imported from Django, HS256 migration and admin commands.
-#include "auth/app/admin_commands.hpp"
 #include "auth/django_import/user_import.hpp"
 #include "common/core/base64url.hpp"
 #include "integration/auth/auth_fixture.hpp"
@@ -9,7 +8,6 @@
 #include <openssl/hmac.h>
 
 #include <regex>
-#include <sstream>
 
 namespace {
 
@@ -62,31 +60,6 @@ class AuthAccountsTest : public AuthServiceTest {
     pqxx::connection c(database_.url());
     pqxx::read_transaction tx(c);
     return tx.exec_params1("SELECT password_hash FROM users WHERE username = $1", username)[0].as<std::string>();
-  }
-
-  // An AuthConfig as the binary would read it, for the admin commands.
-  auth::AuthConfig admin_config() {
-    std::map<std::string, std::string> values = {{"AUTH_DATABASE_URL", database_.url()},
-                                                 {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")},
-                                                 {"JWT_PRIVATE_KEY_FILE", key_file_},
-                                                 {"ARGON2_MEMORY_KIB", "1024"},
-                                                 {"ARGON2_ITERATIONS", "1"}};
-    common::Env env("auth-service", "test", [values](const std::string& name) -> std::optional<std::string> {
-      auto it = values.find(name);
-      if (it == values.end()) return std::nullopt;
-      return it->second;
-    });
-    auto config = auth::AuthConfig::from_env(env);
-    env.check();
-    return config;
-  }
-
-  int admin(const std::vector<std::string>& args, const std::string& input = {}, std::string* output = nullptr) {
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    int code = auth::run_admin_command(admin_config(), args, in, out, err);
-    if (output) *output = out.str() + err.str();
-    return code;
   }
 };
 

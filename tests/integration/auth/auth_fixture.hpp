@@ -4,6 +4,7 @@
 
 #include "auth/accounts/identity_keys.hpp"
 #include "auth/api/auth_service.hpp"
+#include "auth/app/admin_commands.hpp"
 #include "auth/app/auth_components.hpp"
 #include "auth/schema.hpp"
 #include "common/grpc/grpc_errors.hpp"
@@ -13,8 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -194,6 +197,33 @@ class AuthServiceTest : public ::testing::Test {
     pqxx::connection c(database_.url());
     pqxx::read_transaction tx(c);
     return tx.exec_params1("SELECT count(*) FROM mail_outbox WHERE recipient = $1", recipient)[0].as<std::int64_t>();
+  }
+
+  // An AuthConfig as the binary would read it, for the admin commands.
+  auth::AuthConfig admin_config() {
+    std::map<std::string, std::string> values = {{"AUTH_DATABASE_URL", database_.url()},
+                                                 {"AUTH_REDIS_URL", test_support::required_env("TEST_REDIS_URL")},
+                                                 {"JWT_PRIVATE_KEY_FILE", key_file_},
+                                                 {"ARGON2_MEMORY_KIB", "1024"},
+                                                 {"ARGON2_ITERATIONS", "1"}};
+    common::Env env("auth-service", "test", [values](const std::string& name) -> std::optional<std::string> {
+      auto it = values.find(name);
+      if (it == values.end()) return std::nullopt;
+      return it->second;
+    });
+    auto config = auth::AuthConfig::from_env(env);
+    env.check();
+    return config;
+  }
+
+  // Runs an admin command of the binary (`args`: {"deactivate", "--username", "zoe"}) on this
+  // test's database; its exit code, and what it printed in `output`.
+  int admin(const std::vector<std::string>& args, const std::string& input = {}, std::string* output = nullptr) {
+    std::istringstream in(input);
+    std::ostringstream out, err;
+    int code = auth::run_admin_command(admin_config(), args, in, out, err);
+    if (output) *output = out.str() + err.str();
+    return code;
   }
 
   std::string family_of(const std::string& token) { return tokens_.verify(token, "").family; }

@@ -120,7 +120,7 @@ TEST_F(SelfServiceTest, SessionsListTheirClientsAndEndOneOrAllOthers) {
   ASSERT_TRUE(register_user("bea", "", "bea-pass-123").ok());
   // gRPC metadata only carries printable ASCII; length is what the service must bound.
   auto laptop = login_from("ada", "ada-pass-123", "Firefox/1 " + std::string(300, 'x'), "203.0.113.9");
-  auto phone = login_from("ada", "ada-pass-123", "Phone", "198.51.100.7");
+  auto phone = login_from("ada", "ada-pass-123", "Ph%C3%B6ne%0A", "198.51.100.7");
   auto tablet = login_from("ada", "ada-pass-123", "Tablet", "198.51.100.8");
   auto others = login_from("bea", "bea-pass-123", "Bea", "192.0.2.1");
 
@@ -129,6 +129,9 @@ TEST_F(SelfServiceTest, SessionsListTheirClientsAndEndOneOrAllOthers) {
   ASSERT_EQ(listed.sessions_size(), 4);  // the registration's, and three logins
   int current = 0;
   for (const auto& session : listed.sessions()) {
+    if (session.id() == family_of(phone.tokens().refresh())) {
+      EXPECT_EQ(session.user_agent(), "Phöne");  // decoded; the newline dropped
+    }
     if (!session.current()) continue;
     ++current;
     EXPECT_EQ(session.id(), family_of(laptop.tokens().refresh()));
