@@ -27,6 +27,25 @@ const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   return calls;
 }
 
+// gRPC lets a non-binary metadata value hold printable ASCII only (anything else fails the
+// call), so other bytes, and '%' itself, travel as %XX: the convention of gRPC's own
+// grpc-message. Text that is plain ASCII, as nearly every User-Agent is, arrives unchanged.
+std::string percent_encoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte <= 0x7E && byte != '%') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 15];
+    }
+  }
+  return encoded;
+}
+
 }  // namespace
 
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
@@ -39,17 +58,18 @@ Upstreams::Upstreams(const std::string& auth_target, const std::string& content_
       auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
       content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
 
-std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& request_id,
-                                                             const std::string& traceparent,
-                                                             const std::string& access_token,
-                                                             const std::string& client_ip) const {
+std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata& metadata) const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + call_timeout_);
-  context->AddMetadata("x-request-id", request_id);
-  context->AddMetadata("traceparent", traceparent);
-  // The auth service rate-limits per client address; it cannot see it behind the gateway.
-  if (!client_ip.empty()) context->AddMetadata("x-client-ip", client_ip);
-  if (!access_token.empty()) context->AddMetadata("authorization", "Bearer " + access_token);
+  context->AddMetadata("x-request-id", std::string(metadata.request_id));
+  context->AddMetadata("traceparent", std::string(metadata.traceparent));
+  // Auth cannot see the client behind the gateway: it rate-limits per client address, and
+  // shows both on the sessions page.
+  if (!metadata.client_ip.empty()) context->AddMetadata("x-client-ip", std::string(metadata.client_ip));
+  if (!metadata.user_agent.empty()) context->AddMetadata("x-user-agent", percent_encoded(metadata.user_agent));
+  if (!metadata.access_token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + std::string(metadata.access_token));
+  }
   return context;
 }
 
