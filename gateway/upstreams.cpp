@@ -4,6 +4,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+
 namespace gateway {
 namespace {
 
@@ -27,15 +29,24 @@ const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   return calls;
 }
 
-// gRPC lets a non-binary metadata value hold printable ASCII only (anything else fails the
-// call), so other bytes, and '%' itself, travel as %XX: the convention of gRPC's own
-// grpc-message. Text that is plain ASCII, as nearly every User-Agent is, arrives unchanged.
+// gRPC lets a non-binary metadata value hold printable ASCII only. Anything else is API misuse
+// that gRPC answers with a failed assertion, ending the process: text from the client must
+// never reach AddMetadata unchecked.
+bool is_printable_ascii(unsigned char byte) { return byte >= 0x20 && byte <= 0x7E; }
+
+bool is_metadata_text(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return is_printable_ascii(static_cast<unsigned char>(c)); });
+}
+
+// Other bytes, and '%' itself, travel as %XX: the convention of gRPC's own grpc-message. Text
+// that is plain ASCII, as nearly every User-Agent is, arrives unchanged.
 std::string percent_encoded(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte <= 0x7E && byte != '%') {
+    if (is_printable_ascii(byte) && byte != '%') {
       encoded += c;
     } else {
       encoded += '%';
@@ -67,7 +78,9 @@ std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata&
   // shows both on the sessions page.
   if (!metadata.client_ip.empty()) context->AddMetadata("x-client-ip", std::string(metadata.client_ip));
   if (!metadata.user_agent.empty()) context->AddMetadata("x-user-agent", percent_encoded(metadata.user_agent));
-  if (!metadata.access_token.empty()) {
+  // Public routes pass the client's bearer on unverified (admin-only registration); one that
+  // gRPC cannot carry is no token of ours (base64url and dots), so auth sees none.
+  if (!metadata.access_token.empty() && is_metadata_text(metadata.access_token)) {
     context->AddMetadata("authorization", "Bearer " + std::string(metadata.access_token));
   }
   return context;

@@ -65,6 +65,21 @@ TEST_F(AuthRoutesTest, RegisterAnswersTheUnionOfTheSeedShapes) {
   EXPECT_FALSE(auth_.register_user.last_request().has_username());
 }
 
+// gRPC cannot carry other bytes in a text header, and answers an attempt by ending the
+// process: an unverified bearer with them is no token of ours, and is not passed on.
+TEST_F(AuthRoutesTest, AnUnverifiedBearerGrpcCannotCarryIsNotPassedOn) {
+  auth::v1::RegisterResponse reply;
+  *reply.mutable_user() = sample_user(9, "mona", "");
+  auth_.register_user.reply_with(reply);
+  for (const std::string bearer : {"caf\xC3\xA9", "a\tb"}) {
+    auto registered = send("POST", "/api/register/", {{"username", "mona"}, {"password", "p"}}, bearer);
+    EXPECT_EQ(registered.status, 201) << registered.text;
+    EXPECT_EQ(auth_.register_user.last_metadata("authorization"), "");
+  }
+  EXPECT_EQ(auth_.register_user.calls(), 2u);
+  EXPECT_EQ(send("GET", "/healthz").status, 200) << "the gateway is still up";
+}
+
 TEST_F(AuthRoutesTest, SeedThreeRegistersWithUsernameAndPasswordOnly) {
   auth::v1::RegisterResponse reply;
   *reply.mutable_user() = sample_user(3, "tasker", "");
