@@ -19,4 +19,14 @@ bool copy_fields(RequestContext& ctx, const std::vector<std::string>& names, goo
   return false;
 }
 
+bool read_delete_body(RequestContext& ctx) {
+  auto parsed = parse_body(ctx.http.get_header_value("Content-Type"), ctx.http.body);
+  if (parsed.error_status != 0) {
+    send_json(ctx.response, parsed.error_status, parsed.error_body);
+    return false;
+  }
+  ctx.body = std::move(parsed.fields);
+  return true;
+}
+
 }  // namespace gateway

@@ -27,6 +27,12 @@ struct FieldReader {
 // field stays unset); false when a 400 with the field errors was written.
 bool copy_fields(RequestContext& ctx, const std::vector<std::string>& names, google::protobuf::Message& message);
 
+// Parses the body of a DELETE into ctx.body; false when a 400 or 415 was written. The pipeline
+// parses the bodies of POST, PUT and PATCH only: like DRF, which reads a body when the view asks
+// for it, a DELETE's body is read by the routes that take one (deleting an account proves the
+// password), and a DELETE of a post answers 204 whatever it carries.
+bool read_delete_body(RequestContext& ctx);
+
 // A unary RPC of a generated stub, e.g. &content::v1::ContentService::Stub::GetPost.
 template <class Stub, class Request, class Response>
 using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
@@ -36,7 +42,12 @@ using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Respons
 template <class Stub, class Request, class Response>
 std::optional<Response> call(RequestContext& ctx, const Upstreams& upstreams, Stub& stub,
                              Rpc<Stub, Request, Response> rpc, const Request& request) {
-  auto context = upstreams.call_context(ctx.request_id, ctx.trace.header(), ctx.access_token, ctx.client_ip);
+  const std::string traceparent = ctx.trace.header();
+  auto context = upstreams.call_context({.request_id = ctx.request_id,
+                                         .traceparent = traceparent,
+                                         .access_token = ctx.access_token,
+                                         .client_ip = ctx.client_ip,
+                                         .user_agent = ctx.user_agent});
   Response reply;
   grpc::Status status = (stub.*rpc)(context.get(), request, &reply);
   if (status.ok()) return reply;

@@ -7,6 +7,7 @@
 #include "gateway/request_body.hpp"
 #include "gateway/responses.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/user_agent.hpp"
 
 #include <cstring>
 
@@ -233,6 +234,7 @@ void HttpServer::dispatch(const httplib::Request& request, httplib::Response& re
                      request_id_for(request),
                      common::child_of(request.get_header_value("traceparent")),
                      client_address_.of(request.remote_addr, request.get_header_value("X-Forwarded-For")),
+                     user_agent_display_text(request.get_header_value("User-Agent")),
                      [this, &request] { return base_url_for(request); },
                      {},
                      {},

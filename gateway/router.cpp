@@ -2,8 +2,21 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
 
 namespace gateway {
+namespace {
+
+// What a placeholder's segment may hold, by the placeholder's name. Anything else in that
+// segment matches no route: a 404 without a call upstream.
+std::string placeholder_regex(std::string_view name) {
+  // A session (refresh family) id as auth makes them: hex, or "legacy-" and hex for a session
+  // begun by an imported simplejwt token (its jti).
+  if (name == "session_id") return "((?:legacy-)?[0-9a-fA-F]{1,64})";
+  return "([0-9]{1,18})";  // fits int64; anything else is a 404 like Django's <int:pk>
+}
+
+}  // namespace
 
 std::regex compile_route_pattern(const std::string& pattern) {
   std::string regex = "^";
@@ -14,7 +27,7 @@ std::regex compile_route_pattern(const std::string& pattern) {
     if (c == '{') {
       auto close = literal.find('}', i);
       if (close == std::string::npos) throw std::invalid_argument("unclosed { in route " + pattern);
-      regex += "([0-9]{1,18})";  // fits int64; anything else is a 404 like Django's <int:pk>
+      regex += placeholder_regex(std::string_view(literal).substr(i + 1, close - i - 1));
       i = close;
     } else if (std::string_view(".+*?^$()[]{}|\\").find(c) != std::string_view::npos) {
       regex += '\\';

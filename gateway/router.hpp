@@ -24,6 +24,7 @@ struct RequestContext {
   std::string request_id;
   common::TraceParent trace;  // the client's trace (or a new one) with our span: sent to the services
   std::string client_ip;      // behind trusted proxies, from X-Forwarded-For
+  std::string user_agent;     // the User-Agent header as display text (user_agent.hpp)
   // scheme://host[:port] of the API as clients reach it, for links; asked only by the routes
   // that build links, so other requests do not pay for it.
   std::function<std::string()> base_url;
@@ -40,7 +41,9 @@ enum class Access { kPublic, kAuthenticated };
 
 struct Route {
   std::string method;
-  std::string pattern;  // "/api/posts/{id}/": {id} is a positive integer; trailing slash optional
+  // "/api/posts/{id}/": a placeholder is a positive integer, except {session_id}, a session's id
+  // (hex, or "legacy-" and hex); the trailing slash is optional.
+  std::string pattern;
   Access access;
   Handler handler;
   std::regex regex;

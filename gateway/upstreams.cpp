@@ -4,6 +4,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+
 namespace gateway {
 namespace {
 
@@ -27,6 +29,34 @@ const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   return calls;
 }
 
+// gRPC lets a non-binary metadata value hold printable ASCII only. Anything else is API misuse
+// that gRPC answers with a failed assertion, ending the process: text from the client must
+// never reach AddMetadata unchecked.
+bool is_printable_ascii(unsigned char byte) { return byte >= 0x20 && byte <= 0x7E; }
+
+bool is_metadata_text(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return is_printable_ascii(static_cast<unsigned char>(c)); });
+}
+
+// Other bytes, and '%' itself, travel as %XX: the convention of gRPC's own grpc-message. Text
+// that is plain ASCII, as nearly every User-Agent is, arrives unchanged.
+std::string percent_encoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (is_printable_ascii(byte) && byte != '%') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 15];
+    }
+  }
+  return encoded;
+}
+
 }  // namespace
 
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
@@ -39,17 +69,20 @@ Upstreams::Upstreams(const std::string& auth_target, const std::string& content_
       auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
       content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
 
-std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const std::string& request_id,
-                                                             const std::string& traceparent,
-                                                             const std::string& access_token,
-                                                             const std::string& client_ip) const {
+std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata& metadata) const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + call_timeout_);
-  context->AddMetadata("x-request-id", request_id);
-  context->AddMetadata("traceparent", traceparent);
-  // The auth service rate-limits per client address; it cannot see it behind the gateway.
-  if (!client_ip.empty()) context->AddMetadata("x-client-ip", client_ip);
-  if (!access_token.empty()) context->AddMetadata("authorization", "Bearer " + access_token);
+  context->AddMetadata("x-request-id", std::string(metadata.request_id));
+  context->AddMetadata("traceparent", std::string(metadata.traceparent));
+  // Auth cannot see the client behind the gateway: it rate-limits per client address, and
+  // shows both on the sessions page.
+  if (!metadata.client_ip.empty()) context->AddMetadata("x-client-ip", std::string(metadata.client_ip));
+  if (!metadata.user_agent.empty()) context->AddMetadata("x-user-agent", percent_encoded(metadata.user_agent));
+  // Public routes pass the client's bearer on unverified (admin-only registration); one that
+  // gRPC cannot carry is no token of ours (base64url and dots), so auth sees none.
+  if (!metadata.access_token.empty() && is_metadata_text(metadata.access_token)) {
+    context->AddMetadata("authorization", "Bearer " + std::string(metadata.access_token));
+  }
   return context;
 }
 

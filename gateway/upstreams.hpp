@@ -7,8 +7,18 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace gateway {
+
+// What every service call carries about the HTTP request it serves.
+struct CallMetadata {
+  std::string_view request_id;
+  std::string_view traceparent;
+  std::string_view access_token;  // empty: none passed on
+  std::string_view client_ip;     // empty: unknown
+  std::string_view user_agent;    // display text (user_agent.hpp); empty: none sent
+};
 
 // One channel per upstream for the whole process, shared by all threads (stubs are
 // thread-safe), round-robin over every address the target resolves to ("dns:///name:port",
@@ -21,9 +31,7 @@ class Upstreams final {
   content::v1::ContentService::Stub& content() { return *content_; }
 
   // A context with the call deadline and the metadata every service call carries.
-  std::unique_ptr<grpc::ClientContext> call_context(const std::string& request_id, const std::string& traceparent,
-                                                    const std::string& access_token,
-                                                    const std::string& client_ip) const;
+  std::unique_ptr<grpc::ClientContext> call_context(const CallMetadata& metadata) const;
 
   struct Readiness {
     bool auth = false;

@@ -1,6 +1,7 @@
 // gateway::Router::match on the gateway's real route table (add_all_routes), against an
-// independent matcher written from the documented pattern rules: "{name}" is 1..18 digits,
-// the trailing slash is optional. Input: "<METHOD> <path>".
+// independent matcher written from the documented pattern rules: "{session_id}" is 1..64 hex
+// digits after an optional "legacy-", any other "{name}" 1..18 digits; the trailing slash is
+// optional. Input: "<METHOD> <path>".
 #include "common/access/access_tokens.hpp"
 #include "fuzz_support.hpp"
 #include "gateway/router.hpp"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -25,6 +27,25 @@ struct Fixture {
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// How many characters of `rest` the placeholder `name` takes; 0 when it cannot start there.
+std::size_t placeholder_length(std::string_view name, std::string_view rest) {
+  if (name == "session_id") {
+    std::size_t prefix = rest.starts_with("legacy-") ? 7 : 0;
+    std::size_t hex = 0;
+    while (prefix + hex < rest.size() && is_hex(rest[prefix + hex])) ++hex;
+    return hex == 0 || hex > 64 ? 0 : prefix + hex;
+  }
+  std::size_t digits = 0;
+  while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+  return digits > 18 ? 0 : digits;
+}
+
+bool is_session_id(std::string_view param) {
+  if (param.starts_with("legacy-")) param.remove_prefix(7);
+  return !param.empty() && param.size() <= 64 && std::all_of(param.begin(), param.end(), is_hex);
+}
 
 bool pattern_matches(const std::string& pattern, const std::string& path, std::vector<std::string>& params) {
   std::string literal = pattern;
@@ -32,12 +53,13 @@ bool pattern_matches(const std::string& pattern, const std::string& path, std::v
   std::size_t at = 0;
   for (std::size_t i = 0; i < literal.size(); ++i) {
     if (literal[i] == '{') {
-      std::size_t digits = 0;
-      while (at + digits < path.size() && is_digit(path[at + digits])) ++digits;
-      if (digits == 0 || digits > 18) return false;
-      params.push_back(path.substr(at, digits));
-      at += digits;
-      i = literal.find('}', i);
+      auto close = literal.find('}', i);
+      std::size_t length =
+          placeholder_length(std::string_view(literal).substr(i + 1, close - i - 1), std::string_view(path).substr(at));
+      if (length == 0) return false;
+      params.push_back(path.substr(at, length));
+      at += length;
+      i = close;
     } else {
       if (at >= path.size() || path[at] != literal[i]) return false;
       ++at;
@@ -74,7 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(match.params == expected_params);
   FUZZ_CHECK(match.allowed == allowed);
   for (const auto& param : match.params) {
-    FUZZ_CHECK(!param.empty() && param.size() <= 18 && std::all_of(param.begin(), param.end(), is_digit));
+    bool number = !param.empty() && param.size() <= 18 && std::all_of(param.begin(), param.end(), is_digit);
+    FUZZ_CHECK(number || is_session_id(param));
   }
   return 0;
 }

@@ -48,6 +48,20 @@ auth::v1::TokenPair token_pair(const std::string& access, const std::string& ref
   return pair;
 }
 
+auth::v1::Session sample_session(const std::string& id, const std::string& user_agent, bool current) {
+  auth::v1::Session session;
+  session.set_id(id);
+  *session.mutable_created_at() = sample_time();
+  *session.mutable_last_used_at() = sample_time();
+  session.mutable_last_used_at()->set_seconds(sample_time().seconds() + 3600);
+  *session.mutable_expires_at() = session.last_used_at();
+  session.mutable_expires_at()->set_seconds(session.last_used_at().seconds() + 86400);
+  session.set_user_agent(user_agent);
+  session.set_client_ip("203.0.113.9");
+  session.set_current(current);
+  return session;
+}
+
 content::v1::Post sample_post(std::int64_t id, const std::string& title, const std::string& content) {
   content::v1::Post post;
   post.set_id(id);

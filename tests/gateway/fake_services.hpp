@@ -88,6 +88,14 @@ class FakeAuthService final : public auth::v1::AuthService::Service {
   FakeRpc<auth::v1::GetJwksRequest, auth::v1::GetJwksResponse> get_jwks;
   FakeRpc<auth::v1::CheckRevocationRequest, auth::v1::CheckRevocationResponse> check_revocation;
   FakeRpc<auth::v1::ChangePasswordRequest, auth::v1::ChangePasswordResponse> change_password;
+  FakeRpc<auth::v1::RequestPasswordResetRequest, auth::v1::RequestPasswordResetResponse> request_password_reset;
+  FakeRpc<auth::v1::ConfirmPasswordResetRequest, auth::v1::ConfirmPasswordResetResponse> confirm_password_reset;
+  FakeRpc<auth::v1::UpdateMeRequest, auth::v1::UpdateMeResponse> update_me;
+  FakeRpc<auth::v1::ResendVerificationRequest, auth::v1::ResendVerificationResponse> resend_verification;
+  FakeRpc<auth::v1::DeleteMeRequest, auth::v1::DeleteMeResponse> delete_me;
+  FakeRpc<auth::v1::ListSessionsRequest, auth::v1::ListSessionsResponse> list_sessions;
+  FakeRpc<auth::v1::EndSessionRequest, auth::v1::EndSessionResponse> end_session;
+  FakeRpc<auth::v1::EndOtherSessionsRequest, auth::v1::EndOtherSessionsResponse> end_other_sessions;
 
   grpc::Status Register(grpc::ServerContext* c, const auth::v1::RegisterRequest* q,
                         auth::v1::RegisterResponse* r) override {
@@ -124,6 +132,38 @@ class FakeAuthService final : public auth::v1::AuthService::Service {
   grpc::Status ChangePassword(grpc::ServerContext* c, const auth::v1::ChangePasswordRequest* q,
                               auth::v1::ChangePasswordResponse* r) override {
     return change_password.serve(c, q, r);
+  }
+  grpc::Status RequestPasswordReset(grpc::ServerContext* c, const auth::v1::RequestPasswordResetRequest* q,
+                                    auth::v1::RequestPasswordResetResponse* r) override {
+    return request_password_reset.serve(c, q, r);
+  }
+  grpc::Status ConfirmPasswordReset(grpc::ServerContext* c, const auth::v1::ConfirmPasswordResetRequest* q,
+                                    auth::v1::ConfirmPasswordResetResponse* r) override {
+    return confirm_password_reset.serve(c, q, r);
+  }
+  grpc::Status UpdateMe(grpc::ServerContext* c, const auth::v1::UpdateMeRequest* q,
+                        auth::v1::UpdateMeResponse* r) override {
+    return update_me.serve(c, q, r);
+  }
+  grpc::Status ResendVerification(grpc::ServerContext* c, const auth::v1::ResendVerificationRequest* q,
+                                  auth::v1::ResendVerificationResponse* r) override {
+    return resend_verification.serve(c, q, r);
+  }
+  grpc::Status DeleteMe(grpc::ServerContext* c, const auth::v1::DeleteMeRequest* q,
+                        auth::v1::DeleteMeResponse* r) override {
+    return delete_me.serve(c, q, r);
+  }
+  grpc::Status ListSessions(grpc::ServerContext* c, const auth::v1::ListSessionsRequest* q,
+                            auth::v1::ListSessionsResponse* r) override {
+    return list_sessions.serve(c, q, r);
+  }
+  grpc::Status EndSession(grpc::ServerContext* c, const auth::v1::EndSessionRequest* q,
+                          auth::v1::EndSessionResponse* r) override {
+    return end_session.serve(c, q, r);
+  }
+  grpc::Status EndOtherSessions(grpc::ServerContext* c, const auth::v1::EndOtherSessionsRequest* q,
+                                auth::v1::EndOtherSessionsResponse* r) override {
+    return end_other_sessions.serve(c, q, r);
   }
 };
 
@@ -207,6 +247,8 @@ class FakeServer final {
 auth::v1::User sample_user(std::int64_t id, const std::string& username, const std::string& email,
                            const std::string& name = {});
 auth::v1::TokenPair token_pair(const std::string& access, const std::string& refresh);
+// A session begun at the sample time, last used an hour later, expiring a day after that.
+auth::v1::Session sample_session(const std::string& id, const std::string& user_agent, bool current);
 content::v1::Post sample_post(std::int64_t id, const std::string& title, const std::string& content);
 content::v1::Task sample_task(std::int64_t id, const std::string& title, const std::string& status);
 

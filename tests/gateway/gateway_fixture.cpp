@@ -117,7 +117,7 @@ Reply GatewayTest::send(const std::string& method, const std::string& path, cons
   request.path = path;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   request.headers = std::move(headers);
-  if (method == "POST" || method == "PUT" || method == "PATCH") {
+  if (method == "POST" || method == "PUT" || method == "PATCH" || (method == "DELETE" && !body.is_null())) {
     request.body = body.is_string() && content_type != "application/json" ? body.get<std::string>()
                    : body.is_null()                                       ? std::string()
                                                                           : body.dump();

@@ -42,8 +42,9 @@ class GatewayTest : public ::testing::Test {
   // revocation channel); a fixture for cookie mode or a public base URL overrides this.
   virtual void configure(Settings& settings) { (void)settings; }
 
-  // A request as a browser or SPA sends it; a body is sent as JSON unless `content_type` says
-  // otherwise (then `body` must be a string, sent as is).
+  // A request as a browser or SPA sends it; a body (with POST, PUT, PATCH, and DELETE when not
+  // null) is sent as JSON unless `content_type` says otherwise (then `body` must be a string,
+  // sent as is).
   Reply send(const std::string& method, const std::string& path, const json& body = nullptr,
              const std::string& token = {}, httplib::Headers headers = {},
              const std::string& content_type = "application/json");

@@ -117,6 +117,30 @@ TEST_F(RefreshCookieTest, EveryLoginAndTokenIssuingRegistrationSetsTheCookie) {
   EXPECT_FALSE(without_tokens.body.contains("tokens"));
 }
 
+TEST_F(RefreshCookieTest, DjosersJwtRoutesKeepTheCookieAndDeletingTheAccountClearsIt) {
+  auto created = send("POST", "/auth/jwt/create/", {{"username", "cookie"}, {"password", "pw"}});
+  ASSERT_EQ(created.status, 200) << created.text;
+  EXPECT_EQ(cookie_token(set_cookie(created, "refresh_token")), "refresh-1");
+  httplib::Headers cookies = {{"Cookie", "csrftoken=t; refresh_token=refresh-1"}, {"X-CSRF-Token", "t"}};
+  auto refreshed = send("POST", "/auth/jwt/refresh/", json::object(), {}, cookies);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.text;
+  EXPECT_EQ(auth_.refresh.last_request().refresh(), "refresh-1");
+  EXPECT_EQ(cookie_token(set_cookie(refreshed, "refresh_token")), "refresh-2");
+
+  const std::string cleared = "refresh_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  std::string access = tokens_.access();
+  auth_.delete_me.fail_with(common::invalid_argument({{"current_password", {"Invalid password."}}}));
+  auto refused = send("DELETE", "/api/me/", {{"current_password", "nope"}}, access, cookies);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(set_cookie(refused, "refresh_token"), "") << "a refused deletion keeps the session";
+  auth_.delete_me.reply_with({});
+  for (const char* path : {"/api/me/", "/auth/users/me/"}) {
+    auto deleted = send("DELETE", path, {{"current_password", "pw"}}, access, cookies);
+    EXPECT_EQ(deleted.status, 204) << path;
+    EXPECT_EQ(set_cookie(deleted, "refresh_token"), cleared) << path;
+  }
+}
+
 // The default: the cookie is Secure.
 class SecureRefreshCookieTest : public GatewayTest {
  protected:

@@ -85,6 +85,25 @@ TEST(Router, IdPlaceholderRefusesNonDigitsAndOverlongNumbers) {
   }
 }
 
+TEST(Router, SessionIdPlaceholderTakesHexOrLegacyHexOnly) {
+  Router router;
+  router.add("DELETE", "/api/sessions/{session_id}/", Access::kAuthenticated, noop);
+  router.add("POST", "/api/sessions/revoke-others/", Access::kAuthenticated, noop);
+  const std::string longest(64, 'f');
+  for (const std::string& id : std::vector<std::string>{"0a", "ABCdef09", longest, "legacy-0a", "legacy-" + longest}) {
+    auto match = router.match("DELETE", "/api/sessions/" + id + "/");
+    ASSERT_NE(match.route, nullptr) << id;
+    EXPECT_EQ(match.params, Methods{id});
+  }
+  for (const std::string& id : std::vector<std::string>{"", "g", "legacy-", "legacy-g", "Legacy-0a", "0a-legacy",
+                                                        "legacy-legacy-0a", longest + "0", "0a.0", "0a%2F"}) {
+    EXPECT_EQ(router.match("DELETE", "/api/sessions/" + id + "/").route, nullptr) << id;
+  }
+  auto others = router.match("DELETE", "/api/sessions/revoke-others/");
+  EXPECT_EQ(others.route, nullptr);
+  EXPECT_EQ(others.allowed, Methods{"POST"});
+}
+
 TEST(Router, MethodMismatchListsAllowedMethodsWithoutARoute) {
   Router router = posts_router();
   auto collection = router.match("DELETE", "/api/posts/");
