@@ -277,6 +277,7 @@ start_service auth-service \
     AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" \
     AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/auth" \
     AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" \
+    AUTH_CONTENT_ADDR="127.0.0.1:${CONTENT_PORT}" \
     METRICS_ADDR="127.0.0.1:${AUTH_METRICS_PORT}" \
     JWT_PRIVATE_KEY_FILE="$KEY_FILE"
 

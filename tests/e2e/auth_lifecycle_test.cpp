@@ -43,23 +43,9 @@ class AuthLifecycleTest : public ::testing::Test {
     return login.body;
   }
 
-  // A ListPosts call straight to the content service, as an internal gRPC client makes it.
-  static grpc::StatusCode content_direct(const std::string& access) {
-    auto stub = content::v1::ContentService::NewStub(
-        grpc::CreateChannel(Stack::address(stack_->content_port_), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    context.AddMetadata("authorization", "Bearer " + access);
-    content::v1::ListPostsResponse reply;
-    return stub->ListPosts(&context, content::v1::ListPostsRequest(), &reply).error_code();
-  }
-
-  // Whether the gateway (at `port`) and the content service refuse `access` within a second.
+  static grpc::StatusCode content_direct(const std::string& access) { return stack_->content_direct(access); }
   static bool refused_everywhere_within_a_second(const std::string& access, int port = 0) {
-    return test_support::wait_until(std::chrono::seconds(1), [&] {
-      return send("GET", "/api/posts/", nullptr, access, port).status == 401 &&
-             content_direct(access) == grpc::StatusCode::UNAUTHENTICATED;
-    });
+    return stack_->refused_everywhere_within_a_second(access, port);
   }
 
   static Stack* stack_;

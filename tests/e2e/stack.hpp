@@ -2,8 +2,10 @@
 // the gateway: what every end-to-end suite starts once for all its tests.
 #pragma once
 
+#include "content/v1/content.grpc.pb.h"
 #include "support/test_support.hpp"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -43,7 +45,10 @@ class Stack {
                         {"AUTH_REDIS_URL", redis_.url()},
                         {"JWT_PRIVATE_KEY_FILE", key_file_},
                         {"ARGON2_MEMORY_KIB", "19456"},
-                        {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "5"}});
+                        {"LOGIN_LIMIT_PER_ACCOUNT_MAX", "5"},
+                        {"AUTH_CONTENT_ADDR", address(content_port_)},
+                        {"AUTH_CONTENT_TIMEOUT_MS", "2000"},
+                        {"ACCOUNT_DELETION_DELAY_MS", "1500"}});
     for (const auto& [name, value] : auth_env) auth_env_[name] = value;
     auth_env_["METRICS_ADDR"] = metrics_address("auth");
     start_auth();
@@ -147,7 +152,7 @@ class Stack {
     else if (method == "PATCH")
       result = c.Patch(path, headers, payload, content_type);
     else if (method == "DELETE")
-      result = c.Delete(path, headers);
+      result = body.is_null() ? c.Delete(path, headers) : c.Delete(path, headers, payload, content_type);
     Reply reply;
     if (!result) {
       ADD_FAILURE() << method << " " << path << " failed: " << httplib::to_string(result.error());
@@ -159,20 +164,45 @@ class Stack {
     return reply;
   }
 
-  // The verification token in the last mail the auth service logged for `recipient` (its
-  // console mail backend), waiting up to 5 s for the outbox to send it; "" if none came.
-  std::string mailed_token(const std::string& recipient) const {
-    std::string token;
+  // The first match of `pattern`'s group in the last mail the auth service logged for
+  // `recipient` with `subject` (its console mail backend), waiting up to 5 s for the outbox to
+  // send it; "" if none came.
+  std::string mailed(const std::string& recipient, const std::string& subject = "",
+                     const std::string& pattern = "token=([0-9a-f]{64})") const {
+    std::string found;
     test_support::wait_until(std::chrono::seconds(5), [&] {
       std::istringstream lines(auth_->log());
       std::smatch match;
       for (std::string line; std::getline(lines, line);) {
         if (line.find("\"to\":\"" + recipient + "\"") == std::string::npos) continue;
-        if (std::regex_search(line, match, std::regex("token=([0-9a-f]{64})"))) token = match[1];
+        if (!subject.empty() && line.find("\"subject\":\"" + subject + "\"") == std::string::npos) continue;
+        if (std::regex_search(line, match, std::regex(pattern))) found = match[1];
       }
-      return !token.empty();
+      return !found.empty();
     });
-    return token;
+    return found;
+  }
+  std::string mailed_token(const std::string& recipient, const std::string& subject = "") const {
+    return mailed(recipient, subject);
+  }
+
+  // A ListPosts call straight to the content service, as an internal gRPC client makes it.
+  grpc::StatusCode content_direct(const std::string& access) const {
+    auto stub = content::v1::ContentService::NewStub(
+        grpc::CreateChannel(address(content_port_), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.AddMetadata("authorization", "Bearer " + access);
+    content::v1::ListPostsResponse reply;
+    return stub->ListPosts(&context, content::v1::ListPostsRequest(), &reply).error_code();
+  }
+
+  // Whether the gateway (at `port`) and the content service refuse `access` within a second.
+  bool refused_everywhere_within_a_second(const std::string& access, int port = 0) const {
+    return test_support::wait_until(std::chrono::seconds(1), [&] {
+      return send("GET", "/api/posts/", nullptr, access, {}, "application/json", port).status == 401 &&
+             content_direct(access) == grpc::StatusCode::UNAUTHENTICATED;
+    });
   }
 
   std::string logs() const {
