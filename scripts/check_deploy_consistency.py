@@ -15,8 +15,9 @@ What is compared (every mismatch is one FAIL line; exit status 1 if there is any
 - Ports: the listen addresses in effect (variables set in the files, else the Dockerfile ENV,
   else the --help default) listen on all interfaces, and their ports agree with EXPOSE,
   containerPorts, probes, Service targetPorts, the Ingress backend, the Prometheus annotation,
-  the published compose port, and the gateway's and content's *_SERVICE_TARGET (which must
-  reach a Service or compose service running the right binary, headless for dns:///).
+  the published compose port, and the gateway's and content's *_SERVICE_TARGET and auth's
+  AUTH_CONTENT_ADDR (which must reach a Service or compose service running the right binary,
+  headless for dns:///).
 - Images: Dockerfile targets, compose `build.target`/`image:` and the images in every rendered
   overlay name the same three images.
 - Kubernetes hygiene the design relies on: security contexts (non-root uid = Dockerfile USER,
@@ -55,7 +56,8 @@ LISTEN = {
     "gateway": ("GATEWAY_HOST", "GATEWAY_PORT"),
 }
 PORT_NAME = {"auth-service": "grpc", "content-service": "grpc", "gateway": "http"}
-TARGET_VARS = {"AUTH_SERVICE_TARGET": "auth-service", "CONTENT_SERVICE_TARGET": "content-service"}
+TARGET_VARS = {"AUTH_SERVICE_TARGET": "auth-service", "CONTENT_SERVICE_TARGET": "content-service",
+               "AUTH_CONTENT_ADDR": "content-service"}
 WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 

@@ -229,7 +229,8 @@ if [[ -z "$SKIPPED_K8S" && " ${rendered[*]} " == *" dev "* && " ${rendered[*]} "
 
     d=$(fresh_copy k8s-network-policy)
     replace "$d/dev.yaml" 'auth-content/grpc-client: "true"' 'auth-content/grpc-client: "false"'
-    expect_failure k8s-network-policy "no NetworkPolicy admits Deployment/content to Deployment/auth port 50051" \
+    # The first pod label in the output is auth's (it calls content about deleted accounts).
+    expect_failure k8s-network-policy "no NetworkPolicy admits Deployment/auth to Deployment/content port 50052" \
         check_copy "$d" --no-packages
 
     d=$(fresh_copy k8s-probe)
