@@ -11,8 +11,8 @@
 
 namespace auth {
 
-// Deleted accounts whose content must still be removed by the content service (DESIGN.md,
-// "Account deletion"): recorded in the transaction that deletes the user, delivered until
+// Deleted accounts whose content must still be removed by the content service (README.md,
+// "Account lifecycle"): recorded in the transaction that deletes the user, delivered until
 // content acknowledges, with back-off while it cannot. Content's removal is idempotent, so a
 // delivery repeated after a crash between its call and the acknowledgement does no harm.
 // Several replicas may deliver at once (SKIP LOCKED).

@@ -53,8 +53,8 @@ ALTER TABLE users ADD CONSTRAINT users_identified
     CHECK (username IS NOT NULL OR email IS NOT NULL OR deleted_at IS NOT NULL);
 
 -- Deleted accounts whose content the content service has not yet removed: written in the
--- transaction that deletes the user, delivered until content acknowledges (DESIGN.md, "Account
--- deletion").
+-- transaction that deletes the user, delivered until content acknowledges (README.md, "Account
+-- lifecycle").
 CREATE TABLE account_deletions (
     user_id            BIGINT PRIMARY KEY,
     deleted_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
