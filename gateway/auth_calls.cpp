@@ -66,18 +66,19 @@ AuthCall requiring(std::vector<std::string> names, AuthCall call) {
   };
 }
 
-AuthCall AuthCalls::registration(std::vector<std::string> fields) const {
-  return
-      [&u = upstreams_, cookie = cookie_, fields = std::move(fields)](RequestContext& ctx) -> std::optional<AuthReply> {
-        auth::v1::RegisterRequest request;
-        if (!copy_fields(ctx, fields, request)) return std::nullopt;
-        ctx.access_token = optional_bearer(ctx);
-        auto reply = call(ctx, u, u.auth(), &Stub::Register, request);
-        if (!reply) return std::nullopt;
-        if (!reply->has_tokens()) return AuthReply{reply->user(), std::nullopt};
-        cookie.set(ctx, reply->tokens());
-        return AuthReply{reply->user(), reply->tokens()};
-      };
+AuthCall AuthCalls::registration(std::vector<std::string> fields, bool with_session) const {
+  return [&u = upstreams_, cookie = cookie_, fields = std::move(fields),
+          with_session](RequestContext& ctx) -> std::optional<AuthReply> {
+    auth::v1::RegisterRequest request;
+    if (!copy_fields(ctx, fields, request)) return std::nullopt;
+    request.set_without_session(!with_session);
+    ctx.access_token = optional_bearer(ctx);
+    auto reply = call(ctx, u, u.auth(), &Stub::Register, request);
+    if (!reply) return std::nullopt;
+    if (!reply->has_tokens()) return AuthReply{reply->user(), std::nullopt};
+    cookie.set(ctx, reply->tokens());
+    return AuthReply{reply->user(), reply->tokens()};
+  };
 }
 
 AuthCall AuthCalls::login() const {

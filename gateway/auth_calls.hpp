@@ -46,9 +46,10 @@ class AuthCalls final {
  public:
   AuthCalls(Upstreams& upstreams, RefreshCookie cookie) : upstreams_(upstreams), cookie_(cookie) {}
 
-  // Tokens. `fields`: the body's fields Register takes; `field`: the body field holding the
-  // refresh token, else the cookie's (logout revokes the presented access token too).
-  AuthCall registration(std::vector<std::string> fields) const;
+  // Tokens. `fields`: the body's fields Register takes (`with_session` false: for answers that
+  // carry no tokens, so no session is started that nobody holds); `field`: the body field
+  // holding the refresh token, else the cookie's (logout revokes the presented access token too).
+  AuthCall registration(std::vector<std::string> fields, bool with_session = true) const;
   AuthCall login() const;
   AuthCall refresh(std::string field) const;
   AuthCall logout(std::string field) const;

@@ -80,7 +80,7 @@ void add_auth_routes(Router& router, Upstreams& upstreams, RefreshCookie cookie)
           {"POST", "/api/auth/logout/", kPublic, auth.logout("refresh_token"), 200,
            message("Successfully logged out.")},
           // Seed 003.
-          {"POST", "/tasks/register/", kPublic, auth.registration({"username", "password"}), 201,
+          {"POST", "/tasks/register/", kPublic, auth.registration({"username", "password"}, false), 201,
            message("User registered successfully")},
           // Seed 004 (a browser client with cookies and CSRF).
           {"POST", "/auth/register", kPublic, auth.registration({"name", "email", "password"}), 201, user_and_tokens},

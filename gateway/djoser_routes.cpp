@@ -52,7 +52,7 @@ void add_djoser_routes(Router& router, Upstreams& upstreams, RefreshCookie cooki
       router,
       {
           {"POST", "/auth/users/", kPublic,
-           with_retyped_password(auth.registration({"username", "email", "name", "password", "password2"})), 201,
+           with_retyped_password(auth.registration({"username", "email", "name", "password", "password2"}, false)), 201,
            created_user},
           {"GET", "/auth/users/me/", kCaller, auth.me(), 200, current_user},
           {"PUT", "/auth/users/me/", kCaller, auth.update_me(kWritableUserFields), 200, current_user},

@@ -92,6 +92,7 @@ TEST_F(AuthRoutesTest, SeedThreeRegistersWithUsernameAndPasswordOnly) {
   EXPECT_EQ(sent.username(), "tasker");
   EXPECT_EQ(sent.password(), "Tasker-pass-1");
   EXPECT_FALSE(sent.has_email());
+  EXPECT_TRUE(sent.without_session());
 
   auth_.register_user.fail_with(
       common::invalid_argument({{"username", {"A user with that username already exists."}}}));

@@ -43,6 +43,7 @@ TEST_F(DjoserRoutesTest, UserCreateAnswersDjosersFieldsAndChecksTheRetypedPasswo
   EXPECT_EQ(sent.email(), "mona@example.com");
   EXPECT_EQ(sent.password(), "Mona-pass-123");
   EXPECT_FALSE(sent.has_password2());
+  EXPECT_TRUE(sent.without_session());  // djoser's answer carries no tokens: no session nobody holds
 
   // re_password is our password2; password2 itself is no djoser field.
   auto retyped =

@@ -87,9 +87,9 @@ grpc::Status AuthServiceImpl::Register(grpc::ServerContext* context, const v1::R
     if (input.email && !input.email->empty()) new_user.email = input.email;
     new_user.name = input.name.value_or("");
     new_user.password_hash = p_.hasher.hash(*input.password);
-    // Open registration logs the new user in, unless they must verify their email first; an
-    // admin registering someone gets no tokens for them.
-    bool log_in_now = !admin_only && !p_.policy.require_verified_email;
+    // Open registration logs the new user in, unless they must verify their email first or the
+    // client takes no tokens; an admin registering someone gets no tokens for them.
+    bool log_in_now = !admin_only && !p_.policy.require_verified_email && !request->without_session();
     std::optional<IssuedPair> pair;
     UserRecord user;
     try {

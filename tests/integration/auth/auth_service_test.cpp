@@ -27,6 +27,19 @@ TEST_F(AuthServiceTest, RegisterStoresAnArgon2HashAndReturnsTokensForTheUser) {
   EXPECT_EQ(count("SELECT count(*) FROM users WHERE password_hash LIKE '%correct horse%'"), 0);
 }
 
+TEST_F(AuthServiceTest, RegisterWithoutSessionIssuesNoTokensAndStartsNoSession) {
+  auth::v1::RegisterRequest request;
+  request.set_username("quiet");
+  request.set_password("quiet-pass-123");
+  request.set_without_session(true);
+  auth::v1::RegisterResponse reply;
+  ASSERT_TRUE(stub_->Register(call_context().get(), request, &reply).ok());
+  EXPECT_EQ(reply.user().username(), "quiet");
+  EXPECT_FALSE(reply.has_tokens());
+  EXPECT_EQ(count("SELECT count(*) FROM token_families"), 0);
+  EXPECT_TRUE(login("quiet", "", "quiet-pass-123").ok());
+}
+
 TEST_F(AuthServiceTest, DuplicateUsernameOrEmailIsAFieldErrorAndStoresNothing) {
   ASSERT_TRUE(register_user("bob", "bob@example.com", "pw-bob-123").ok());
   auto by_name = register_user("BOB", "other@example.com", "another-pass-1");
