@@ -2,6 +2,8 @@
 # Installs missing dependencies, then configures and builds the project with
 # CMake + Ninja. Incremental: reuses the build directory between runs.
 #
+# Usage: build.sh [TARGET...]   (no target: everything)
+#
 # Environment:
 #   BUILD_DIR   build directory, relative to the repo root (default: build)
 #   BUILD_TYPE  CMAKE_BUILD_TYPE (default: RelWithDebInfo)
@@ -20,4 +22,4 @@ BUILD_JOBS=${BUILD_JOBS:-$(nproc)}
 # Always (re)configure: it is cheap when nothing changed and picks up
 # CMakeLists.txt / build type changes. ccache is wired up by CMakeLists.txt.
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE"
-cmake --build "$BUILD_DIR" -j "$BUILD_JOBS"
+cmake --build "$BUILD_DIR" -j "$BUILD_JOBS" ${1:+--target "$@"}

@@ -164,7 +164,8 @@ if port_in_use "$GATEWAY_PORT"; then
 fi
 
 # --- build -------------------------------------------------------------------
-"$REPO_ROOT/scripts/build.sh"
+# Only what runs here (scripts/test.sh builds everything else).
+"$REPO_ROOT/scripts/build.sh" "${SERVICES[@]}"
 for name in "${SERVICES[@]}"; do
     [[ -x "$BIN_DIR/$name" ]] || die "binary ${BIN_DIR}/${name} was not built"
 done

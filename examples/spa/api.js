@@ -15,6 +15,9 @@ export class ApiError extends Error {
 function describe(status, body) {
   if (body && typeof body.detail === "string") return body.detail;
   if (status === 0) return "The API cannot be reached.";
+  // Field errors, for places with no field to show them next to (a link's token).
+  const messages = body && typeof body === "object" ? Object.values(body).flat() : [];
+  if (messages.length > 0 && messages.every((m) => typeof m === "string")) return messages.join(" ");
   return `Request failed (HTTP ${status}).`;
 }
 
@@ -62,6 +65,19 @@ export class ApiClient {
     }
   }
 
+  // A reset ends every session of the account, one this page may hold included.
+  async resetPassword(fields) {
+    const body = await this.#send("POST", "/api/password/reset/confirm/", fields, { authenticated: false });
+    this.#accessToken = null;
+    return body;
+  }
+
+  // Deleting the account ends every session, this one too (the gateway clears the cookie).
+  async deleteAccount(currentPassword) {
+    await this.#send("DELETE", "/api/me/", { current_password: currentPassword });
+    this.#accessToken = null;
+  }
+
   get(path) {
     return this.#send("GET", path);
   }
@@ -74,8 +90,8 @@ export class ApiClient {
   patch(path, body) {
     return this.#send("PATCH", path, body);
   }
-  delete(path) {
-    return this.#send("DELETE", path);
+  delete(path, body) {
+    return this.#send("DELETE", path, body);
   }
 
   async #send(method, path, body, { authenticated = true, retryExpired = true, retryCsrf = true } = {}) {

@@ -2,11 +2,14 @@
 # The browser test (CTest: browser.spa): the reference SPA in examples/spa, served from its
 # own origin, driven by headless Chromium (Debian's) through playwright-core against the real
 # stack, started here with scripts/run-stack.sh in a throwaway state directory. Cookie mode
-# and 5 s access tokens, so the SPA has to refresh.
+# and 5 s access tokens, so the SPA has to refresh. Two test files, one after the other on
+# the same stack: spa.test.mjs (posts, tasks, tokens) and account.test.mjs (sessions,
+# password reset, profile and email change, account deletion; it reads the mailed links from
+# the auth service's log).
 #
 # Environment:
 #   BUILD_DIR  build directory (default: build); output goes to <build>/browser/
-#              (spa.png, spa-failure.png, the stack's and the static server's logs)
+#              (spa.png, account.png, *-failure*.png, the stack's and the static server's logs)
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -94,8 +97,12 @@ STATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/browser-test.XXXXXXXX")
 chmod 755 "$STATE_DIR"
 log "starting the stack (gateway on port ${GATEWAY_PORT}, state in ${STATE_DIR})"
 # No leeway on expiry: the refresh must happen as soon as the 5 s token runs out.
+# The mailed links open the SPA's pages (hash routes); ?api= tells it where this stack's API is.
+SPA_URL="http://localhost:${SPA_PORT}/?api=http://localhost:${GATEWAY_PORT}"
 env GATEWAY_PORT="$GATEWAY_PORT" STATE_DIR="$STATE_DIR" \
     GATEWAY_CORS_ORIGINS="http://localhost:${SPA_PORT}" \
+    PASSWORD_RESET_URL="${SPA_URL}#reset?uid={uid}&token={token}" \
+    EMAIL_VERIFICATION_URL="${SPA_URL}#verify-email?uid={uid}&token={token}" \
     GATEWAY_REFRESH_COOKIE=true GATEWAY_COOKIE_SECURE=false \
     JWT_ACCESS_TTL_SECONDS="$ACCESS_TTL_SECONDS" JWT_LEEWAY_SECONDS=0 \
     "$REPO_ROOT/scripts/run-stack.sh" </dev/null >"$OUT_DIR/run-stack.log" 2>&1 &
@@ -109,15 +116,24 @@ stack_ready_or_dead() {
 # Generous: run-stack.sh (re)configures the build and initializes a fresh database first.
 wait_until 240 "the stack to become ready" stack_ready_or_dead || die "the stack did not become ready"
 pid_alive "$STACK_PID" || die "run-stack.sh exited during startup; see ${OUT_DIR}/run-stack.log"
-log "stack ready; running the browser test"
+log "stack ready; running the browser tests"
 
-# --- the test -----------------------------------------------------------------------------
-# In the background and waited for, so a signal reaches the trap (and stops it) at once.
-SPA_URL="http://localhost:${SPA_PORT}/?api=http://localhost:${GATEWAY_PORT}" \
-API_URL="http://localhost:${GATEWAY_PORT}" \
-SCREENSHOT="$OUT_DIR/spa.png" \
-CHROMIUM=/usr/bin/chromium \
-ACCESS_TTL_SECONDS="$ACCESS_TTL_SECONDS" \
-    node "$TEST_DIR/spa.test.mjs" &
-TEST_PID=$!
-wait "$TEST_PID"
+# --- the tests ----------------------------------------------------------------------------
+# run_test NAME: tests/browser/NAME.test.mjs, screenshots <out>/NAME*.png. In the background
+# and waited for, so a signal reaches the trap (and stops it) at once.
+run_test() {
+    local name=$1
+    log "running ${name}.test.mjs"
+    SPA_URL="$SPA_URL" \
+    API_URL="http://localhost:${GATEWAY_PORT}" \
+    AUTH_LOG="$STATE_DIR/logs/auth-service.log" \
+    SCREENSHOT="$OUT_DIR/${name}.png" \
+    CHROMIUM=/usr/bin/chromium \
+    ACCESS_TTL_SECONDS="$ACCESS_TTL_SECONDS" \
+        node "$TEST_DIR/${name}.test.mjs" &
+    TEST_PID=$!
+    wait "$TEST_PID"
+    TEST_PID=""
+}
+run_test spa
+run_test account

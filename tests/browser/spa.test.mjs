@@ -1,70 +1,19 @@
 // Drives the reference SPA (examples/spa) in headless Chromium against the real stack that
 // run.sh started: register, log in, posts, tasks, dashboard, a token refresh forced by
-// expiry, reload, logout. Exit code 0: passed.
-//
-// Environment: SPA_URL and API_URL (required), SCREENSHOT (default spa.png), CHROMIUM
-// (default /usr/bin/chromium), ACCESS_TTL_SECONDS (the stack's JWT_ACCESS_TTL_SECONDS, default 5).
+// expiry, reload, change password, logout. Exit code 0: passed. Environment: see harness.mjs.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import { chromium } from "playwright-core";
-
-const SPA_URL = requiredEnv("SPA_URL");
-const API_URL = requiredEnv("API_URL").replace(/\/+$/, "");
-const SCREENSHOT = process.env.SCREENSHOT ?? "spa.png";
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const ACCESS_TTL_MS = Number(process.env.ACCESS_TTL_SECONDS ?? 5) * 1000;
-const OVERALL_TIMEOUT_MS = 120_000;
-const STEP_TIMEOUT_MS = 15_000;
-
-const startedAt = Date.now();
-
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run tests/browser/run.sh)`);
-  return value;
-}
-
-function step(what) {
-  console.log(`[spa-test] ${((Date.now() - startedAt) / 1000).toFixed(1)}s ${what}`);
-}
-
-// Polls `probe` until it returns a truthy value; fails with `what` after the deadline.
-async function until(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-// Every API exchange the page makes, for assertions about refreshes and tokens.
-function recordApiTraffic(page) {
-  const traffic = { requests: [], responses: [], lastTokenIssuedAt: 0 };
-  const apiPath = (url) => (url.startsWith(API_URL) ? new URL(url).pathname : null);
-  page.on("request", (request) => {
-    const path = apiPath(request.url());
-    if (path === null || request.method() === "OPTIONS") return;
-    traffic.requests.push({
-      method: request.method(),
-      path,
-      authorization: request.headers().authorization ?? null,
-      body: request.postData(),
-    });
-  });
-  page.on("response", (response) => {
-    const path = apiPath(response.url());
-    if (path === null || response.request().method() === "OPTIONS") return;
-    traffic.responses.push({ method: response.request().method(), path, status: response.status() });
-    const issuesTokens = ["/api/token/", "/api/token/refresh/", "/api/register/"].includes(path);
-    if (issuesTokens && response.ok()) traffic.lastTokenIssuedAt = Date.now();
-  });
-  return traffic;
-}
-
-const count = (items, method, path) => items.filter((i) => i.method === method && i.path === path).length;
+import {
+  ACCESS_TTL_MS,
+  API_URL,
+  SPA_URL,
+  count,
+  lastBearer,
+  runBrowserTest,
+  screenshot,
+  step,
+  until,
+  untilRefused,
+} from "./harness.mjs";
 
 async function run(page, context, traffic) {
   const stamp = Date.now().toString(36);
@@ -190,9 +139,7 @@ async function run(page, context, traffic) {
   await postItem("First post, edited").waitFor();
   await until("the greeting after reload", async () => (await greeting.textContent()).includes(`Hey ${username}`));
 
-  await mkdir(dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  step(`screenshot saved to ${SCREENSHOT}`);
+  await screenshot(page);
 
   step("change password: a wrong current password is refused next to its field, then changed");
   const passwordForm = page.locator("#password-form");
@@ -210,7 +157,7 @@ async function run(page, context, traffic) {
   assert.ok(await appView.isVisible(), "changing the password ended this session");
 
   step("log out: the session ends on the server too");
-  const lastBearer = traffic.requests.filter((r) => r.authorization).at(-1).authorization;
+  const bearer = lastBearer(traffic);
   await page.locator("#logout").click();
   await login.waitFor();
   assert.ok(
@@ -220,10 +167,7 @@ async function run(page, context, traffic) {
   const cookiesAfter = await context.cookies(API_URL);
   assert.ok(!cookiesAfter.some((c) => c.name === "refresh_token"), "the refresh cookie survived logout");
   // The gateway learns of the revocation over Redis, within a second.
-  await until("the old access token to be refused", async () => {
-    const answer = await fetch(`${API_URL}/api/me/`, { headers: { Authorization: lastBearer } });
-    return answer.status === 401;
-  });
+  await untilRefused("the old access token to be refused", bearer);
   await page.reload();
   await login.waitFor();
   assert.ok(await appView.isHidden(), "a reload after logout shows the app");
@@ -239,48 +183,7 @@ async function run(page, context, traffic) {
   await appView.waitFor();
 }
 
-async function main() {
-  const watchdog = setTimeout(() => {
-    console.error(`[spa-test] FAILED: not done after ${OVERALL_TIMEOUT_MS / 1000} s`);
-    process.exit(1);
-  }, OVERALL_TIMEOUT_MS);
-  // Root in CI: Chromium's sandbox needs user namespaces it may not get there.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-    timeout: 30_000,
-  });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  const consoleLines = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-  const traffic = recordApiTraffic(page);
-  let failed = false;
-  try {
-    await run(page, context, traffic);
-    assert.deepEqual(pageErrors, [], "the page threw");
-    step("PASSED");
-  } catch (error) {
-    failed = true;
-    console.error(`[spa-test] FAILED: ${error.stack ?? error}`);
-    console.error("[spa-test] last API exchanges:");
-    for (const r of traffic.responses.slice(-15)) console.error(`  ${r.status} ${r.method} ${r.path}`);
-    for (const line of [...pageErrors.map((e) => `pageerror: ${e}`), ...consoleLines.slice(-15)]) {
-      console.error(`  ${line}`);
-    }
-    const failureShot = SCREENSHOT.replace(/(\.png)?$/, "-failure.png");
-    await mkdir(dirname(failureShot), { recursive: true });
-    await page.screenshot({ path: failureShot, fullPage: true }).catch(() => {});
-    console.error(`[spa-test] page at the failure: ${failureShot}`);
-  } finally {
-    await browser.close();
-    clearTimeout(watchdog);
-  }
-  process.exitCode = failed ? 1 : 0;
-}
-
-await main();
+await runBrowserTest(async ({ openPage }) => {
+  const { page, context, traffic } = await openPage();
+  await run(page, context, traffic);
+});
