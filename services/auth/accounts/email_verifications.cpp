@@ -42,22 +42,21 @@ void EmailVerifications::prepare(pqxx::connection& c) {
   for (const auto* statement : {&kInsert, &kConsume, &kMarkVerified}) statement->prepare(c);
 }
 
-void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {
+void EmailVerifications::mail_token(pqxx::work& tx, const UserRecord& user, const std::string& address,
+                                    const char* purpose, const char* subject, const char* what) const {
   std::string token = common::random_hex(32);
-  auto ttl = static_cast<double>(settings_.token_ttl.count());
-  common::exec(tx, kInsert, token_hash(token), user.id, user.email, ttl, "verify");
+  common::exec(tx, kInsert, token_hash(token), user.id, address, static_cast<double>(settings_.token_ttl.count()),
+               purpose);
   std::string link = settings_.link_template.empty() ? "" : fill_link(settings_.link_template, token, user.id);
-  MailOutbox::enqueue(tx, {user.email, "Confirm your email address",
-                           verification_body(user, token, link, settings_.token_ttl, "your email address")});
+  MailOutbox::enqueue(tx, {address, subject, verification_body(user, token, link, settings_.token_ttl, what)});
+}
+
+void EmailVerifications::issue(pqxx::work& tx, const UserRecord& user) const {
+  mail_token(tx, user, user.email, "verify", "Confirm your email address", "your email address");
 }
 
 void EmailVerifications::issue_change(pqxx::work& tx, const UserRecord& user, bool tell_old_address) const {
-  std::string token = common::random_hex(32);
-  auto ttl = static_cast<double>(settings_.token_ttl.count());
-  common::exec(tx, kInsert, token_hash(token), user.id, user.pending_email, ttl, "change");
-  std::string link = settings_.link_template.empty() ? "" : fill_link(settings_.link_template, token, user.id);
-  MailOutbox::enqueue(tx, {user.pending_email, "Confirm your new email address",
-                           verification_body(user, token, link, settings_.token_ttl, "your new email address")});
+  mail_token(tx, user, user.pending_email, "change", "Confirm your new email address", "your new email address");
   if (!tell_old_address || user.email.empty()) return;
   // The owner of the old address hears of it, so a stolen session cannot quietly move the
   // account (and its password resets) to another mailbox.

@@ -43,6 +43,10 @@ class EmailVerifications final {
                                       std::optional<std::int64_t> expected_user = std::nullopt);
 
  private:
+  // A token proving `address` (`purpose` "verify" or "change") and its mail, in `tx`.
+  void mail_token(pqxx::work& tx, const UserRecord& user, const std::string& address, const char* purpose,
+                  const char* subject, const char* what) const;
+
   common::PgPool& pool_;
   EmailVerificationSettings settings_;
 };
