@@ -4,6 +4,7 @@
 #include "common/core/shutdown_signal.hpp"
 #include "common/core/stoppable_sleep.hpp"
 #include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_runtime.hpp"
 #include "common/metrics/metrics_server.hpp"
 #include "gateway/gateway_config.hpp"
 #include "gateway/http_server.hpp"
@@ -30,7 +31,7 @@ int check_own_readiness(const gateway::GatewayConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  common::use_prompt_backup_polling();
+  common::prepare_grpc_runtime();
   common::ShutdownSignal shutdown;
   common::Env env("gateway", "public REST API in front of the auth and content gRPC services");
   auto config = gateway::GatewayConfig::from_env(env);

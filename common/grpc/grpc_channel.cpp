@@ -46,8 +46,6 @@ std::string service_config(const std::vector<RetriedMethod>& idempotent) {
 
 }  // namespace
 
-void use_prompt_backup_polling() { setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "250", 0); }
-
 std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(service_config(idempotent));

@@ -17,12 +17,6 @@ struct RetriedMethod {
   std::string method;   // "GetPost"
 };
 
-// Call first in main(), before anything uses gRPC: a client that makes no call reads its
-// connections only from gRPC's backup poller, every 5 s by default, so the keepalive pings'
-// acks would arrive after their 2 s timeout and idle channels would be dropped as dead.
-// This polls every 250 ms instead (GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS, unless set).
-void use_prompt_backup_polling();
-
 // A client channel to `target` ("host:port", "dns:///name:port" or "ipv4:a:p,b:p"), balanced
 // round-robin over every address it resolves to, with call metrics. Calls to `idempotent`
 // methods are retried on UNAVAILABLE (another replica answers when one dies or shuts down) and

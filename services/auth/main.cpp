@@ -9,6 +9,7 @@
 #include "common/core/log.hpp"
 #include "common/core/shutdown_signal.hpp"
 #include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_runtime.hpp"
 #include "common/jwt/jwt.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/pg/pool_metrics.hpp"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   // arenas (8 per core by default), so a login burst on many threads stayed resident (~750 MiB
   // measured by bench/run.sh). Two arenas bound that.
   mallopt(M_ARENA_MAX, 2);
+  common::prepare_grpc_runtime();
   common::ShutdownSignal shutdown;
   common::Env env("auth-service", "gRPC service for registration, login and tokens");
   auto config = auth::AuthConfig::from_env(env);

@@ -2,6 +2,7 @@
 #include "common/core/log.hpp"
 #include "common/core/shutdown_signal.hpp"
 #include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_runtime.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/pg/pool_metrics.hpp"
 #include "content/content_components.hpp"
@@ -11,7 +12,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-  common::use_prompt_backup_polling();
+  common::prepare_grpc_runtime();
   common::ShutdownSignal shutdown;
   common::Env env("content-service", "gRPC service for posts, to-do tasks and the dashboard, owned by users");
   auto config = content::ContentConfig::from_env(env);
