@@ -44,25 +44,35 @@ async function primary() {
   const workers = Number(process.env.PEER_NODE_WORKERS || os.availableParallelism());
   const env = { PEER_NODE_JWT_PRIVATE_KEY: privateKey };
   let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork(env);
+  const listening = new Set(); // ids of the workers that have served
+  const fork = () => cluster.fork(env);
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('listening', (w) => listening.add(w.id));
   cluster.on('exit', (w, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers).length === 0) process.exit();
+      return;
+    }
+    // A worker that dies before it listens (port taken, bad URL) would die again: give up.
+    if (!listening.has(w.id)) {
+      console.error(`worker ${w.process.pid} died while starting (${signal || code}); stopping`);
+      stop(1);
       return;
     }
     console.error(`worker ${w.process.pid} died (${signal || code}); starting another`);
-    cluster.fork(env);
+    fork();
   });
-  const stop = () => {
+  function stop(status = 0) {
     if (stopping) return;
     stopping = true;
+    process.exitCode = status;
     const alive = Object.values(cluster.workers);
-    if (alive.length === 0) process.exit(0);
+    if (alive.length === 0) process.exit();
     for (const w of alive) w.process.kill('SIGTERM');
     setTimeout(() => process.exit(1), 10000).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  }
+  process.on('SIGTERM', () => stop());
+  process.on('SIGINT', () => stop());
 }
 
 async function worker() {
