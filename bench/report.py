@@ -219,7 +219,7 @@ set xtics rotate by -20 noenhanced
 set grid ytics
 set logscale y
 set ylabel "requests/s (log)"
-set key top right
+set key below horizontal
 plot "{data}" using 2:xtic(1) title "ours" lc rgb "#1f77b4", \\
      "" using 3 title "Django peer" lc rgb "#ff7f0e", \\
      "" using 4 title "Node peer" lc rgb "#9467bd", \\
