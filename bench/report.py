@@ -95,21 +95,28 @@ def report(rows_file, out, seconds, rounds, connections, strict):
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines.append(f"Run {when} on {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
-                 f"{seconds} s per run, median of {rounds} A/B rounds, wrk -t2 with keep-alive.")
+                 f"{seconds} s per run, median of {rounds} rounds (each round runs the three stacks back to back, "
+                 f"the order rotating), wrk -t2 with keep-alive.")
     lines.append("")
-    lines.append("| route | conns | ours req/s | p50 ms | p99 ms | Django req/s | p50 ms | p99 ms | ours ÷ Django | ours ÷ HTTP ceiling |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines.append("| route | conns | ours req/s | p50 ms | p99 ms | Django req/s | p50 ms | p99 ms "
+                 "| Node req/s | p50 ms | p99 ms | ours ÷ Django | ours ÷ Node | ours ÷ HTTP ceiling |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+    def cells(row):
+        return f"{fmt(row and row['rps'], 0)} | {fmt(row and row['p50_ms'], 2)} | {fmt(row and row['p99_ms'], 2)}"
+
+    def ratio(ours, other):
+        return f"{ours['rps'] / other['rps']:.1f}×" if other and other["rps"] else "–"
+
     for route in routes:
         for c in conns:
-            ours, peer, ceiling = get("ours", route, c), get("peer", route, c), None
+            ours, django, node = get("ours", route, c), get("django", route, c), get("node", route, c)
             ceiling = next((v for k, v in best.items() if k[0] == "http" and k[1] == "ceiling" and k[3] == c), None)
             if not ours:
                 continue
-            ratio = f"{ours['rps'] / peer['rps']:.1f}×" if peer and peer["rps"] else "–"
             share = f"{100 * ours['rps'] / ceiling['rps']:.0f}%" if ceiling and ceiling["rps"] else "–"
-            lines.append(f"| `{route}` | {c} | {fmt(ours['rps'], 0)} | {fmt(ours['p50_ms'], 2)} | "
-                         f"{fmt(ours['p99_ms'], 2)} | {fmt(peer and peer['rps'], 0)} | "
-                         f"{fmt(peer and peer['p50_ms'], 2)} | {fmt(peer and peer['p99_ms'], 2)} | {ratio} | {share} |")
+            lines.append(f"| `{route}` | {c} | {cells(ours)} | {cells(django)} | {cells(node)} | "
+                         f"{ratio(ours, django)} | {ratio(ours, node)} | {share} |")
     lines.append("")
     lines.append("Ceilings and gRPC straight to content:")
     lines.append("")
@@ -134,7 +141,7 @@ def report(rows_file, out, seconds, rounds, connections, strict):
     lines.append(f"| database ceiling: `{pg.get('command', 'pgbench -S')}` | 8 | {fmt(pg['tps'], 0)} tps | | | | |")
     lines.append("")
     login = {s: max((v["rps"] for k, v in best.items() if k[1] == s and k[2].startswith("POST /api/token/ (login)")),
-                    default=None) for s in ("ours", "peer")}
+                    default=None) for s in ("ours", "django", "node")}
     lines.append("Password hashing (one hash on one core; logins/s: the login route's best throughput):")
     lines.append("")
     lines.append("| stack | algorithm and cost | ms per hash | logins/s |")
@@ -143,10 +150,11 @@ def report(rows_file, out, seconds, rounds, connections, strict):
         h = hashes["ours"]
         lines.append(f"| ours | argon2id m={h['memory_kib']} KiB, t={h['iterations']}, p={h['parallelism']} | "
                      f"{fmt(h['ms_per_hash'])} | {fmt(login['ours'], 0)} |")
-    if "peer" in hashes:
-        h = hashes["peer"]
-        lines.append(f"| Django | {h.get('algorithm', 'pbkdf2_sha256')} {h.get('iterations', '?')} iterations | "
-                     f"{fmt(h['ms_per_hash'])} | {fmt(login['peer'], 0)} |")
+    for stack, name, how in (("django", "Django", "hashlib"), ("node", "Node", "node:crypto")):
+        if stack in hashes:
+            h = hashes[stack]
+            lines.append(f"| {name} | {h.get('algorithm', 'pbkdf2_sha256')} {h.get('iterations', '?')} iterations "
+                         f"({how}) | {fmt(h['ms_per_hash'])} | {fmt(login[stack], 0)} |")
     if capacity:
         lines.append("")
         lines.append("Connection capacity: idle and slowloris connections held open while one keep-alive client "
@@ -188,21 +196,22 @@ def report(rows_file, out, seconds, rounds, connections, strict):
 
 def plot(best, routes, conns, out):
     """Throughput (log scale) and p99 per route at the highest connection count: ours, the
-    Django peer, and the HTTP ceiling as a line."""
+    Django peer, the Node peer, and the HTTP ceiling as a line."""
     c = max(conns)
     with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as f:
         data = f.name
         for route in routes:
-            ours, peer = best.get(("http", "ours", route, c)), best.get(("http", "peer", route, c))
+            rows = [best.get(("http", stack, route, c)) for stack in ("ours", "django", "node")]
             label = route.replace("POST ", "P ").replace("GET ", "G ").replace(" (login)", "").replace(" (50)", "")
-            f.write(f'"{label}" {ours["rps"] if ours else 0} {peer["rps"] if peer else 0} '
-                    f'{ours["p99_ms"] if ours else 0} {peer["p99_ms"] if peer else 0}\n')
+            rps = " ".join(str(r["rps"] if r else 0) for r in rows)
+            p99 = " ".join(str(r["p99_ms"] if r and r["p99_ms"] is not None else 0) for r in rows)
+            f.write(f'"{label}" {rps} {p99}\n')
     ceiling = best.get(("http", "ceiling", "GET /ping (bare cpp-httplib)", c))
     ceiling_rps = ceiling["rps"] if ceiling else 0
     script = f"""
 set terminal pngcairo size 1200,900 font ",10"
 set output "{os.path.join(out, 'throughput.png')}"
-set multiplot layout 2,1 title "ours vs Django + DRF + simplejwt, {c} connections"
+set multiplot layout 2,1 title "ours vs Django + DRF + simplejwt vs Fastify + fast-jwt + pg, {c} connections"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
@@ -210,13 +219,15 @@ set xtics rotate by -20 noenhanced
 set grid ytics
 set logscale y
 set ylabel "requests/s (log)"
-set key top right
+set key below horizontal
 plot "{data}" using 2:xtic(1) title "ours" lc rgb "#1f77b4", \\
      "" using 3 title "Django peer" lc rgb "#ff7f0e", \\
+     "" using 4 title "Node peer" lc rgb "#9467bd", \\
      {ceiling_rps if ceiling_rps else 1} with lines lw 2 lc rgb "#2ca02c" title "HTTP ceiling (bare cpp-httplib)"
 set ylabel "p99 latency ms (log)"
-plot "{data}" using 4:xtic(1) title "ours" lc rgb "#1f77b4", \\
-     "" using 5 title "Django peer" lc rgb "#ff7f0e"
+plot "{data}" using 5:xtic(1) title "ours" lc rgb "#1f77b4", \\
+     "" using 6 title "Django peer" lc rgb "#ff7f0e", \\
+     "" using 7 title "Node peer" lc rgb "#9467bd"
 unset multiplot
 """
     try:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark: our stack and the Django + DRF + simplejwt peer (bench/peer-django) on the
-# same PostgreSQL, measured side by side on loopback with wrk (A/B alternating), the same reads
+# The benchmark: our stack, the Django + DRF + simplejwt peer (bench/peer-django) and the
+# Fastify + fast-jwt + node-postgres peer (bench/peer-node) on the same PostgreSQL, measured side
+# by side on loopback with wrk (A/B rounds, the order rotating between the three), the same reads
 # over gRPC straight to the content service (bench/grpc_load), and this machine's ceilings: a
 # bare cpp-httplib handler (bench/http_ceiling) and `pgbench -S`. Writes
 # BENCH_OUT/results.json, BENCH_OUT/table.md and BENCH_OUT/throughput.png (bench/report.py).
@@ -8,7 +9,8 @@
 # Environment:
 #   BENCH_SECONDS      length of each measurement (default 10)
 #   BENCH_CONNECTIONS  client connections, space-separated (default "16 128")
-#   BENCH_ROUNDS       A/B rounds per measurement (the order swaps each round); the median round is reported (default 2)
+#   BENCH_ROUNDS       A/B rounds per measurement (the order of the three stacks rotates each round);
+#                      the median round is reported (default 2)
 #   BENCH_OUT          where results go (default bench/results)
 #   BENCH_ONLY         measure only the routes matching this regex (ceilings are always run)
 #   BENCH_SMOKE=1      a few seconds in all (1 s runs, 4 connections, 1 round): the test suite's
@@ -45,7 +47,8 @@ PASSWORD="Bench-password-2026"
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
-"$REPO_ROOT/scripts/build.sh" >&2
+# Only what the bench runs (under ctest, BUILD_DIR is the test build's, where all is built).
+"$REPO_ROOT/scripts/build.sh" auth-service content-service gateway http_ceiling grpc_load hash_cost idle_capacity >&2
 BUILD_ABS=$(cd "$BUILD_DIR" && pwd -P)
 BIN="$BUILD_ABS/bin"
 
@@ -76,7 +79,7 @@ trap 'exit 143' TERM
 PG_PORT=$(free_port)
 PG_STARTED=1
 PG_EXTRA_OPTS="-c max_connections=300" pg_start "$WORK/pg" "$PG_PORT" "$WORK/postgres.log"
-for db in auth content peer pgbench; do pg_ensure_db "$PG_PORT" "$db"; done
+for db in auth content peer peernode pgbench; do pg_ensure_db "$PG_PORT" "$db"; done
 PG_URL="postgresql://postgres@127.0.0.1:${PG_PORT}"
 REDIS_PORT=$(free_port "$PG_PORT")
 REDIS_STARTED=1
@@ -84,7 +87,8 @@ redis_start "$WORK/redis" "$REDIS_PORT" "$WORK/redis.log"
 
 used=("$PG_PORT" "$REDIS_PORT")
 port() { local p; p=$(free_port "${used[@]}"); used+=("$p"); printf '%s' "$p"; }
-AUTH_PORT=$(port); CONTENT_PORT=$(port); GATEWAY_PORT=$(port); PEER_PORT=$(port); CEILING_PORT=$(port)
+AUTH_PORT=$(port); CONTENT_PORT=$(port); GATEWAY_PORT=$(port); PEER_PORT=$(port); NODE_PORT=$(port)
+CEILING_PORT=$(port)
 
 # --- our stack ---------------------------------------------------------------------------------
 KEY="$WORK/signing.pem"
@@ -112,12 +116,18 @@ PIDS[gateway]=$!
 wait_until 60 "gateway readiness" curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT}/readyz" \
     || die "the gateway did not become ready"
 
-# --- the peer ----------------------------------------------------------------------------------
+# --- the peers ---------------------------------------------------------------------------------
 PEER_DATABASE_URL="$PG_URL/peer" PEER_PIDFILE="$WORK/peer.pid" \
     "$REPO_ROOT/bench/peer-django/run.sh" "$PEER_PORT" >"$WORK/peer.log" 2>&1 &
-PIDS[peer]=$!
+PIDS[peer-django]=$!
 wait_until 120 "the Django peer" curl -s -o /dev/null "http://127.0.0.1:${PEER_PORT}/api/posts/" \
     || die "the Django peer did not start"
+# Its run.sh installs the npm packages from the lockfile first (npm ci) when they are missing.
+PEER_DATABASE_URL="$PG_URL/peernode" PEER_PIDFILE="$WORK/node.pid" \
+    "$REPO_ROOT/bench/peer-node/run.sh" "$NODE_PORT" >"$WORK/node.log" 2>&1 &
+PIDS[peer-node]=$!
+wait_until 300 "the Node peer" curl -s -o /dev/null "http://127.0.0.1:${NODE_PORT}/api/posts/" \
+    || die "the Node peer did not start"
 
 # --- ceilings ----------------------------------------------------------------------------------
 "$BIN/http_ceiling" "$CEILING_PORT" "$GATEWAY_THREADS" >"$WORK/ceiling.log" 2>&1 &
@@ -127,9 +137,11 @@ runuser -u postgres -- pgbench -q -i -s "$PGBENCH_SCALE" -h 127.0.0.1 -p "$PG_PO
 
 # --- data: a user with 50 posts on each stack, refresh tokens for the refresh runs ------------
 refresh_pool=$(( max_conn + REFRESH_POOL_EXTRA ))
-declare -A BASE=([ours]="http://127.0.0.1:${GATEWAY_PORT}" [peer]="http://127.0.0.1:${PEER_PORT}")
+STACKS=(ours django node)
+declare -A BASE=([ours]="http://127.0.0.1:${GATEWAY_PORT}" [django]="http://127.0.0.1:${PEER_PORT}"
+                 [node]="http://127.0.0.1:${NODE_PORT}")
 declare -A ACCESS=() POST_ID=()
-for stack in ours peer; do
+for stack in "${STACKS[@]}"; do
     data=$("$PY" bench/load_data.py "${BASE[$stack]}" bench_user "$PASSWORD" 50 "$refresh_pool" \
         "$WORK/refresh-$stack.txt")
     ACCESS[$stack]=$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["access"])' <<<"$data")
@@ -151,18 +163,17 @@ wrk_row() {
     "$PY" bench/report.py wrk-row "$stack" "$route" "$connections" "$round" <"$WORK/wrk.out" >>"$ROWS"
 }
 
-# One route on both stacks, A/B alternating (which goes first swaps every round).
-measure() {  # measure ROUTE METHOD PATH_OURS PATH_PEER BODY AUTH(yes|no) [SCRIPT]
-    local route=$1 method=$2 path_ours=$3 path_peer=$4 body=$5 auth=$6 script=${7:-}
-    local c round stack order path
+# One route on every stack, back to back; which goes first rotates every round (ours django
+# node, then django node ours, ...).
+measure() {  # measure ROUTE METHOD PATH BODY AUTH(yes|no) [SCRIPT]; "{id}" in PATH: the stack's post
+    local route=$1 method=$2 path_template=$3 body=$4 auth=$5 script=${6:-}
+    local c round stack i n=${#STACKS[@]} path
     [[ "$route" =~ ${BENCH_ONLY:-.} ]] || return 0
     for c in $CONNECTIONS; do
         for (( round = 1; round <= ROUNDS; round++ )); do
-            order="ours peer"
-            (( round % 2 == 0 )) && order="peer ours"
-            for stack in $order; do
-                path=$path_ours
-                [[ $stack == peer ]] && path=$path_peer
+            for (( i = 0; i < n; i++ )); do
+                stack=${STACKS[(round - 1 + i) % n]}
+                path=${path_template//\{id\}/${POST_ID[$stack]}}
                 export BENCH_METHOD=$method BENCH_BODY=$body BENCH_TOKEN=""
                 [[ $auth == yes ]] && BENCH_TOKEN=${ACCESS[$stack]}
                 if [[ -n "$script" ]]; then
@@ -180,9 +191,9 @@ measure() {  # measure ROUTE METHOD PATH_OURS PATH_PEER BODY AUTH(yes|no) [SCRIP
 }
 
 log "measuring: ${SECONDS_PER_RUN}s per run, connections: ${CONNECTIONS}, rounds: ${ROUNDS}"
-measure "GET /api/posts/{id}/" GET "/api/posts/${POST_ID[ours]}/" "/api/posts/${POST_ID[peer]}/" "" yes
-measure "GET /api/posts/ (50)" GET /api/posts/ /api/posts/ "" yes
-measure "GET /api/dashboard/" GET /api/dashboard/ /api/dashboard/ "" yes
+measure "GET /api/posts/{id}/" GET "/api/posts/{id}/" "" yes
+measure "GET /api/posts/ (50)" GET /api/posts/ "" yes
+measure "GET /api/dashboard/" GET /api/dashboard/ "" yes
 # The same reads over gRPC, straight to content (what the gateway adds is the difference),
 # before the writes add posts to the list.
 for method in GetPost ListPosts GetDashboard; do
@@ -195,9 +206,9 @@ for method in GetPost ListPosts GetDashboard; do
     done
 done
 
-measure "POST /api/posts/" POST /api/posts/ /api/posts/ '{"title": "bench", "content": "written by wrk"}' yes
-measure "POST /api/token/refresh/" POST - - "" no bench/wrk/refresh.lua
-measure "POST /api/token/ (login)" POST /api/token/ /api/token/ \
+measure "POST /api/posts/" POST /api/posts/ '{"title": "bench", "content": "written by wrk"}' yes
+measure "POST /api/token/refresh/" POST - "" no bench/wrk/refresh.lua
+measure "POST /api/token/ (login)" POST /api/token/ \
     "{\"username\": \"bench_user\", \"password\": \"${PASSWORD}\"}" no
 
 # Connection capacity: idle and slowloris connections held while real requests are timed.
@@ -227,9 +238,10 @@ runuser -u postgres -- pgbench -S -M prepared -c 8 -j 2 -T "$SECONDS_PER_RUN" -h
     pgbench >"$WORK/pgbench.out" 2>&1
 "$PY" bench/report.py pgbench-row <"$WORK/pgbench.out" >>"$ROWS"
 
-# Password hashing: one hash here, ours and Django's.
+# Password hashing: one hash here, ours, Django's and the Node peer's.
 "$BIN/hash_cost" 20 | "$PY" bench/report.py hash-row ours >>"$ROWS"
-"$PY" bench/peer-django/hash_cost.py 5 | "$PY" bench/report.py hash-row peer >>"$ROWS"
+"$PY" bench/peer-django/hash_cost.py 5 | "$PY" bench/report.py hash-row django >>"$ROWS"
+node bench/peer-node/hash_cost.mjs 5 | "$PY" bench/report.py hash-row node >>"$ROWS"
 
 # Peak memory (VmHWM) of every process of each stack.
 peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -237,15 +249,20 @@ peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
     for name in auth-service content-service gateway; do
         printf '{"kind":"memory","stack":"ours","process":"%s","peak_kib":%s}\n' "$name" "$(peak_kib "${PIDS[$name]}")"
     done
-    master=$(cat "$WORK/peer.pid")
-    total=$(peak_kib "$master")
-    workers=0
-    for child in $(pgrep -P "$master"); do
-        total=$(( total + $(peak_kib "$child") ))
-        workers=$(( workers + 1 ))
-    done
-    printf '{"kind":"memory","stack":"peer","process":"gunicorn (master + %s workers)","peak_kib":%s}\n' \
-        "$workers" "$total"
+    # A peer: its master (the pidfile's) plus the master's children, the workers.
+    peer_memory() {  # peer_memory STACK PIDFILE WHAT
+        local master total workers=0 child
+        master=$(cat "$2")
+        total=$(peak_kib "$master")
+        for child in $(pgrep -P "$master"); do
+            total=$(( total + $(peak_kib "$child") ))
+            workers=$(( workers + 1 ))
+        done
+        printf '{"kind":"memory","stack":"%s","process":"%s + %s workers","peak_kib":%s}\n' \
+            "$1" "$3" "$workers" "$total"
+    }
+    peer_memory django "$WORK/peer.pid" "gunicorn master"
+    peer_memory node "$WORK/node.pid" "node:cluster primary"
 } >>"$ROWS"
 
 strict=()

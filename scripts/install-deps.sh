@@ -35,7 +35,8 @@ PACKAGES=(
     python3-yaml
     # Free ports for the local servers (scripts/lib/infra.sh); the SPA's static server.
     python3
-    # The browser test (tests/browser): a Node.js runtime for Playwright and a headless browser.
+    # The browser test (tests/browser): a Node.js runtime for Playwright and a headless browser;
+    # Node.js and npm also run the benchmark's Node peer (bench/peer-node).
     nodejs
     npm
     chromium
