@@ -96,12 +96,15 @@ JWT_PRIVATE_KEY_FILE="$KEY" "$BIN/auth-service" generate-key >/dev/null
 max_conn=0
 for c in $CONNECTIONS; do (( c > max_conn )) && max_conn=$c; done
 # A keep-alive connection holds a gateway thread: the pool is sized for the served concurrency.
+# So is auth's bound on calls using the database (64 by default, then 503 at once): at 128
+# connections of logins it refused most of them, and those fast 503s counted as throughput.
 GATEWAY_THREADS=$(( max_conn + 32 ))
 common_env=(REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" LOG_LEVEL=warn METRICS_ADDR=)
 env "${common_env[@]}" AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" AUTH_DATABASE_URL="$PG_URL/auth" \
     AUTH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" JWT_PRIVATE_KEY_FILE="$KEY" \
     LOGIN_LIMIT_PER_ACCOUNT_MAX=100000000 LOGIN_LIMIT_PER_CLIENT_MAX=100000000 \
     REGISTER_LIMIT_PER_CLIENT_MAX=100000000 JWT_ACCESS_TTL_SECONDS=7200 \
+    AUTH_MAX_STORAGE_CALLS="$GATEWAY_THREADS" \
     "$BIN/auth-service" >"$WORK/auth.log" 2>&1 &
 PIDS[auth-service]=$!
 wait_until 60 "auth-service" port_in_use "$AUTH_PORT" || die "auth-service did not start"
