@@ -4,10 +4,12 @@
 #include "content/v1/content.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gateway {
 
@@ -20,15 +22,18 @@ struct CallMetadata {
   std::string_view user_agent;    // display text (user_agent.hpp); empty: none sent
 };
 
-// One channel per upstream for the whole process, shared by all threads (stubs are
-// thread-safe), round-robin over every address the target resolves to ("dns:///name:port",
-// "ipv4:a:p,b:p"), with idempotent calls retried on another replica on UNAVAILABLE.
+// Channels for the whole process, shared by all threads (stubs are thread-safe): one to auth,
+// a few to content (the read path's hop). Each is round-robin over every address its target
+// resolves to ("dns:///name:port", "ipv4:a:p,b:p"), with idempotent calls retried on another
+// replica on UNAVAILABLE.
 class Upstreams final {
  public:
   Upstreams(const std::string& auth_target, const std::string& content_target, std::chrono::milliseconds call_timeout);
 
   auth::v1::AuthService::Stub& auth() { return *auth_; }
-  content::v1::ContentService::Stub& content() { return *content_; }
+  // One of a few channels, in turn: each has its own HTTP/2 connections, so the gateway's
+  // threads do not all queue on one connection's lock and write path.
+  content::v1::ContentService::Stub& content() { return *content_pool_[next_content_++ % content_pool_.size()]; }
 
   // A context with the call deadline and the metadata every service call carries.
   std::unique_ptr<grpc::ClientContext> call_context(const CallMetadata& metadata) const;
@@ -48,6 +53,8 @@ class Upstreams final {
   std::shared_ptr<grpc::Channel> content_channel_;
   std::unique_ptr<auth::v1::AuthService::Stub> auth_;
   std::unique_ptr<content::v1::ContentService::Stub> content_;
+  std::vector<std::unique_ptr<content::v1::ContentService::Stub>> content_pool_;
+  std::atomic<std::size_t> next_content_{0};
   std::unique_ptr<grpc::health::v1::Health::Stub> auth_health_;
   std::unique_ptr<grpc::health::v1::Health::Stub> content_health_;
 };

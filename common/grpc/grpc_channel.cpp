@@ -46,8 +46,10 @@ std::string service_config(const std::vector<RetriedMethod>& idempotent) {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent) {
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent,
+                                            bool own_connections) {
   grpc::ChannelArguments args;
+  if (own_connections) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetServiceConfigJSON(service_config(idempotent));
   // Our policy, not one from DNS TXT records.
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);

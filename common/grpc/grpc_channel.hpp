@@ -23,7 +23,10 @@ struct RetriedMethod {
 // after 1.5 s without an answer (it hangs); every other call is only retried by gRPC itself
 // when it never reached a server. Keepalive pings every second drop a replica that stopped
 // answering within about 3 s.
-std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent);
+// `own_connections`: its connections are its own, not shared with other channels to the same
+// target (gRPC's global subchannel pool would otherwise share them).
+std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std::vector<RetriedMethod>& idempotent,
+                                            bool own_connections = false);
 
 // One gRPC health check of `service` ("" = the whole server) within `timeout`: true when it
 // answers SERVING. `why`, when given, gets "SERVING", "NOT_SERVING" or the call's error.
