@@ -30,6 +30,22 @@ std::optional<std::string> read_token_field(RequestContext& ctx, const std::stri
   return std::nullopt;
 }
 
+// Copies the body's `fields` into the request of `rpc` and calls it; the reply keeps the user
+// and how many sessions ended, where the RPC says.
+template <class RpcPointer>
+AuthCall forwarding(Upstreams& upstreams, RpcPointer rpc, std::vector<std::string> fields) {
+  return [&u = upstreams, rpc, fields = std::move(fields)](RequestContext& ctx) -> std::optional<AuthReply> {
+    RequestOf<RpcPointer> request;
+    if (!copy_fields(ctx, fields, request)) return std::nullopt;
+    auto reply = call(ctx, u, u.auth(), rpc, request);
+    if (!reply) return std::nullopt;
+    AuthReply out;
+    if constexpr (requires { reply->user(); }) out.user = reply->user();
+    if constexpr (requires { reply->sessions_ended(); }) out.sessions_ended = reply->sessions_ended();
+    return out;
+  };
+}
+
 Handler answer(const AuthRoute& route) {
   return [call = route.call, status = route.status, shape = route.shape](RequestContext& ctx) {
     auto reply = call(ctx);
@@ -142,13 +158,7 @@ AuthCall AuthCalls::me() const {
 
 // Absent fields stay as they are; a new email waits for its link (the reply's pending_email).
 AuthCall AuthCalls::update_me(std::vector<std::string> fields) const {
-  return [&u = upstreams_, fields = std::move(fields)](RequestContext& ctx) -> std::optional<AuthReply> {
-    auth::v1::UpdateMeRequest request;
-    if (!copy_fields(ctx, fields, request)) return std::nullopt;
-    auto reply = call(ctx, u, u.auth(), &Stub::UpdateMe, request);
-    if (!reply) return std::nullopt;
-    return AuthReply{reply->user(), std::nullopt};
-  };
+  return forwarding(upstreams_, &Stub::UpdateMe, std::move(fields));
 }
 
 // The caller's account, proving the password; every session of theirs ends, this browser's
@@ -167,35 +177,18 @@ AuthCall AuthCalls::delete_me() const {
 
 // The caller's password, proving the current one; their other sessions end.
 AuthCall AuthCalls::change_password() const {
-  return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
-    auth::v1::ChangePasswordRequest request;
-    if (!copy_fields(ctx, {"current_password", "new_password", "re_new_password"}, request)) return std::nullopt;
-    auto reply = call(ctx, u, u.auth(), &Stub::ChangePassword, request);
-    if (!reply) return std::nullopt;
-    return AuthReply{{}, std::nullopt, reply->sessions_ended()};
-  };
+  return forwarding(upstreams_, &Stub::ChangePassword, {"current_password", "new_password", "re_new_password"});
 }
 
 // The same answer whether or not an account uses the address (auth mails only if one does).
 AuthCall AuthCalls::request_password_reset() const {
-  return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
-    auth::v1::RequestPasswordResetRequest request;
-    if (!copy_fields(ctx, {"email"}, request)) return std::nullopt;
-    if (!call(ctx, u, u.auth(), &Stub::RequestPasswordReset, request)) return std::nullopt;
-    return AuthReply{};
-  };
+  return forwarding(upstreams_, &Stub::RequestPasswordReset, {"email"});
 }
 
 // A new password with the mailed token (and djoser's uid, when sent); every session of the
 // account ends.
 AuthCall AuthCalls::confirm_password_reset() const {
-  return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
-    auth::v1::ConfirmPasswordResetRequest request;
-    if (!copy_fields(ctx, {"token", "new_password", "re_new_password", "uid"}, request)) return std::nullopt;
-    auto reply = call(ctx, u, u.auth(), &Stub::ConfirmPasswordReset, request);
-    if (!reply) return std::nullopt;
-    return AuthReply{{}, std::nullopt, reply->sessions_ended()};
-  };
+  return forwarding(upstreams_, &Stub::ConfirmPasswordReset, {"token", "new_password", "re_new_password", "uid"});
 }
 
 // The mailed token (and djoser's uid, when sent).
@@ -213,14 +206,7 @@ AuthCall AuthCalls::verify_email() const {
 }
 
 // Like a reset request: the same answer whatever the address.
-AuthCall AuthCalls::resend_verification() const {
-  return [&u = upstreams_](RequestContext& ctx) -> std::optional<AuthReply> {
-    auth::v1::ResendVerificationRequest request;
-    if (!copy_fields(ctx, {"email"}, request)) return std::nullopt;
-    if (!call(ctx, u, u.auth(), &Stub::ResendVerification, request)) return std::nullopt;
-    return AuthReply{};
-  };
-}
+AuthCall AuthCalls::resend_verification() const { return forwarding(upstreams_, &Stub::ResendVerification, {"email"}); }
 
 Shape tokens_named(const char* access, const char* refresh) {
   return [access, refresh](const AuthReply& reply) {

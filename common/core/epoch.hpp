@@ -3,7 +3,8 @@
 #include <chrono>
 #include <cstdint>
 
-// Whole Unix seconds, the unit of JWT dates and of the revocation expiries in Redis.
+// Unix time: whole seconds (the unit of JWT dates and of the revocation expiries in Redis), and
+// PostgreSQL's timestamps read as seconds.
 namespace common {
 
 inline std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
@@ -12,6 +13,13 @@ inline std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
 
 inline std::chrono::system_clock::time_point from_epoch_seconds(std::int64_t seconds) {
   return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+// A PostgreSQL timestamp selected as EXTRACT(EPOCH FROM ...)::float8, back to the microsecond
+// it holds: the nearest one, since the double may sit a hair below it.
+inline std::chrono::system_clock::time_point from_epoch_float(double seconds) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5))));
 }
 
 }  // namespace common

@@ -66,6 +66,27 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+namespace {
+
+// The code point of the valid UTF-8 sequence of `length` bytes at `p`.
+char32_t code_point(const unsigned char* p, std::size_t length) {
+  static constexpr unsigned char kLeadBits[] = {0x7F, 0x1F, 0x0F, 0x07};
+  char32_t point = p[0] & kLeadBits[length - 1];
+  for (std::size_t i = 1; i < length; ++i) point = (point << 6) | (p[i] & 0x3F);
+  return point;
+}
+
+// C0, DEL and C1 controls (tabs and line breaks among them), the line and paragraph
+// separators, and the bidirectional marks, embeddings, overrides and isolates (which could make
+// a page show another text than the one stored).
+bool hidden_from_display(char32_t point) {
+  return point < 0x20 || (point >= 0x7F && point <= 0x9F) || point == 0x061C || point == 0x200E || point == 0x200F ||
+         point == 0x2028 || point == 0x2029 || (point >= 0x202A && point <= 0x202E) ||
+         (point >= 0x2066 && point <= 0x2069);
+}
+
+}  // namespace
+
 std::string display_text(std::string_view text, std::size_t max_bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
@@ -73,11 +94,10 @@ std::string display_text(std::string_view text, std::size_t max_bytes) {
   while (p < end) {
     auto length = utf8_sequence_length(p, end);
     if (length == 0) {
-      ++p;
+      ++p;  // not a character: drop the byte and read on
       continue;
     }
-    bool control = (length == 1 && (*p < 0x20 || *p == 0x7F)) || (length == 2 && p[0] == 0xC2 && p[1] < 0xA0);
-    if (!control) {
+    if (!hidden_from_display(code_point(p, length))) {
       if (out.size() + length > max_bytes) break;
       out.append(reinterpret_cast<const char*>(p), length);
     }

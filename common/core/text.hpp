@@ -17,8 +17,8 @@ std::size_t utf8_length(std::string_view text);
 std::optional<std::string> text_field_problem(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 // Text from a client that is only ever shown (a User-Agent on the sessions page): invalid UTF-8
-// and control characters (C0, DEL, C1) dropped, cut to at most `max_bytes` on a character
-// boundary.
+// dropped, and so are control characters (C0, DEL, C1), line and paragraph separators and
+// bidirectional formatting; cut to at most `max_bytes` on a character boundary.
 std::string display_text(std::string_view text, std::size_t max_bytes);
 inline constexpr const char* kNullCharactersMessage = "Null characters are not allowed.";
 inline constexpr const char* kInvalidUtf8Message = "Enter valid UTF-8 text.";

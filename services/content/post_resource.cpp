@@ -1,5 +1,6 @@
 #include "content/post_resource.hpp"
 
+#include "common/core/epoch.hpp"
 #include "common/core/proto_time.hpp"
 #include "content/row_time.hpp"
 
@@ -20,8 +21,8 @@ PostRecord PostResource::from_row(const pqxx::row& row) {
           row["user_id"].as<std::int64_t>(),
           row["title"].as<std::string>(),
           row["content"].as<std::string>(),
-          from_epoch(row["created_at"].as<double>()),
-          from_epoch(row["updated_at"].as<double>())};
+          common::from_epoch_float(row["created_at"].as<double>()),
+          common::from_epoch_float(row["updated_at"].as<double>())};
 }
 
 void PostResource::fill(const PostRecord& record, v1::Post* post) {

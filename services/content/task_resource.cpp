@@ -1,5 +1,6 @@
 #include "content/task_resource.hpp"
 
+#include "common/core/epoch.hpp"
 #include "common/core/proto_time.hpp"
 #include "content/row_time.hpp"
 
@@ -23,8 +24,8 @@ TaskRecord TaskResource::from_row(const pqxx::row& row) {
           row["title"].as<std::string>(),
           row["description"].as<std::string>(),
           row["status"].as<std::string>(),
-          from_epoch(row["created_at"].as<double>()),
-          from_epoch(row["updated_at"].as<double>())};
+          common::from_epoch_float(row["created_at"].as<double>()),
+          common::from_epoch_float(row["updated_at"].as<double>())};
 }
 
 void TaskResource::fill(const TaskRecord& record, v1::Task* task) {

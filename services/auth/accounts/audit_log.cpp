@@ -1,5 +1,6 @@
 #include "auth/accounts/audit_log.hpp"
 
+#include "common/core/epoch.hpp"
 #include "common/core/log.hpp"
 #include "common/pg/statement.hpp"
 #include "common/pg/transactions.hpp"
@@ -18,10 +19,6 @@ const common::Statement kNewest{"audit_newest",
                                 "COALESCE(target_user, 0) AS target_user, client_ip, detail::text AS detail "
                                 "FROM audit_log WHERE id < $1 AND ($2::bigint = 0 OR target_user = $2::bigint) "
                                 "ORDER BY id DESC LIMIT $3"};
-
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
-}
 
 }  // namespace
 
@@ -49,7 +46,7 @@ std::vector<AuditEvent> AuditLog::newest(std::int64_t target_user, std::int64_t 
   return common::read(pool_, [&](pqxx::nontransaction& tx) {
     std::vector<AuditEvent> events;
     for (const auto& row : common::exec(tx, kNewest, before_id, target_user, limit)) {
-      events.push_back({row["id"].as<std::int64_t>(), from_epoch(row["at"].as<double>()),
+      events.push_back({row["id"].as<std::int64_t>(), common::from_epoch_float(row["at"].as<double>()),
                         row["actor"].as<std::string>(), row["action"].as<std::string>(),
                         row["target_user"].as<std::int64_t>(), row["client_ip"].as<std::string>(),
                         row["detail"].as<std::string>()});

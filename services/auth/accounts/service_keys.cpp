@@ -1,13 +1,12 @@
 #include "auth/accounts/service_keys.hpp"
 
+#include "auth/accounts/token_hash.hpp"
+#include "common/core/epoch.hpp"
 #include "common/core/text.hpp"
 #include "common/pg/statement.hpp"
 #include "common/pg/transactions.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <array>
 
 namespace auth {
 namespace {
@@ -23,18 +22,6 @@ const common::Statement kLiveHash{"service_key_live_hash",
 const common::Statement kList{"service_key_list",
                               "SELECT name, EXTRACT(EPOCH FROM created_at)::float8 AS created_at, "
                               "EXTRACT(EPOCH FROM revoked_at)::float8 AS revoked_at FROM service_keys ORDER BY name"};
-
-using Digest = std::array<unsigned char, 32>;
-
-Digest sha256(const std::string& text) {
-  Digest digest{};
-  EVP_Digest(text.data(), text.size(), digest.data(), nullptr, EVP_sha256(), nullptr);
-  return digest;
-}
-
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
-}
 
 bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
@@ -56,9 +43,8 @@ bool ServiceKeys::valid_name(const std::string& name) {
 std::string ServiceKeys::create(pqxx::work& tx, const std::string& name) {
   if (!valid_name(name)) throw std::invalid_argument("invalid service key name");
   std::string key = name + "." + common::random_hex(kSecretHexDigits / 2);
-  Digest digest = sha256(key);
   try {
-    common::exec(tx, kInsert, name, pqxx::binarystring(digest.data(), digest.size()));
+    common::exec(tx, kInsert, name, token_hash(key));
   } catch (const pqxx::unique_violation&) {
     throw DuplicateServiceKey();
   }
@@ -73,8 +59,9 @@ std::vector<ServiceKeyInfo> ServiceKeys::list() {
   return common::read(pool_, [&](pqxx::nontransaction& tx) {
     std::vector<ServiceKeyInfo> keys;
     for (const auto& row : common::exec(tx, kList)) {
-      ServiceKeyInfo info{row["name"].as<std::string>(), from_epoch(row["created_at"].as<double>()), std::nullopt};
-      if (!row["revoked_at"].is_null()) info.revoked_at = from_epoch(row["revoked_at"].as<double>());
+      ServiceKeyInfo info{row["name"].as<std::string>(), common::from_epoch_float(row["created_at"].as<double>()),
+                          std::nullopt};
+      if (!row["revoked_at"].is_null()) info.revoked_at = common::from_epoch_float(row["revoked_at"].as<double>());
       keys.push_back(std::move(info));
     }
     return keys;
@@ -96,8 +83,8 @@ std::optional<std::string> ServiceKeys::authenticate(const std::string& key) {
     pqxx::binarystring hash(rows[0]["key_hash"]);
     return hash.str();
   });
-  if (!stored || stored->size() != Digest().size()) return std::nullopt;
-  Digest presented = sha256(key);
+  auto presented = token_hash(key);
+  if (!stored || stored->size() != presented.size()) return std::nullopt;
   // Constant time: how long the comparison takes says nothing about how much of the key matched.
   if (CRYPTO_memcmp(presented.data(), stored->data(), presented.size()) != 0) return std::nullopt;
   return name;

@@ -1,5 +1,6 @@
 #include "auth/accounts/user_directory.hpp"
 
+#include "common/core/epoch.hpp"
 #include "common/pg/statement.hpp"
 #include "common/pg/transactions.hpp"
 
@@ -24,10 +25,6 @@ const common::Statement kPage{"directory_page", std::string("SELECT ") + kColumn
                                                     " AND u.id > $2 ORDER BY u.id LIMIT $3"};
 const common::Statement kCount{"directory_count", std::string("SELECT count(*) FROM users u WHERE ") + kMatches};
 
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)));
-}
-
 DirectoryEntry to_entry(const pqxx::row& row) {
   DirectoryEntry entry;
   entry.id = row["id"].as<std::int64_t>();
@@ -37,8 +34,8 @@ DirectoryEntry to_entry(const pqxx::row& row) {
   entry.email_verified = row["email_verified"].as<bool>();
   entry.is_active = row["is_active"].as<bool>();
   entry.is_staff = row["is_staff"].as<bool>();
-  entry.date_joined = from_epoch(row["date_joined"].as<double>());
-  if (!row["last_login"].is_null()) entry.last_login = from_epoch(row["last_login"].as<double>());
+  entry.date_joined = common::from_epoch_float(row["date_joined"].as<double>());
+  if (!row["last_login"].is_null()) entry.last_login = common::from_epoch_float(row["last_login"].as<double>());
   entry.pending_email = row["pending_email"].as<std::string>();
   entry.live_sessions = row["live_sessions"].as<std::int32_t>();
   return entry;

@@ -1,6 +1,7 @@
 #include "auth/accounts/user_store.hpp"
 
 #include "auth/accounts/identity.hpp"
+#include "common/core/epoch.hpp"
 #include "common/pg/statement.hpp"
 #include "common/pg/transactions.hpp"
 
@@ -84,8 +85,7 @@ UserRecord to_user(const pqxx::row& row) {
   user.is_active = row["is_active"].as<bool>();
   user.is_staff = row["is_staff"].as<bool>();
   user.email_verified = row["email_verified"].as<bool>();
-  user.date_joined = std::chrono::system_clock::time_point(
-      std::chrono::microseconds(static_cast<std::int64_t>(row["date_joined"].as<double>() * 1e6)));
+  user.date_joined = common::from_epoch_float(row["date_joined"].as<double>());
   user.pending_email = row["pending_email"].as<std::string>();
   return user;
 }

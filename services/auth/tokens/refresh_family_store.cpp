@@ -214,10 +214,7 @@ std::vector<FamilyRevocation> RefreshFamilyStore::revoke_others(pqxx::work& tx, 
 
 std::vector<SessionRecord> RefreshFamilyStore::live_sessions(std::int64_t user_id) {
   return common::read(pool_, [&](pqxx::nontransaction& tx) {
-    auto time = [](const pqxx::field& field) {
-      return std::chrono::system_clock::time_point(
-          std::chrono::microseconds(static_cast<std::int64_t>(field.as<double>() * 1e6)));
-    };
+    auto time = [](const pqxx::field& field) { return common::from_epoch_float(field.as<double>()); };
     std::vector<SessionRecord> sessions;
     for (const auto& row : common::exec(tx, kLiveSessions, user_id)) {
       sessions.push_back({row["family"].as<std::string>(),
