@@ -6,8 +6,9 @@
 
 namespace common {
 
-BoundedExecutor::BoundedExecutor(std::size_t threads, std::size_t max_queued, std::string name)
-    : max_queued_(max_queued), name_(std::move(name)) {
+BoundedExecutor::BoundedExecutor(std::size_t threads, std::size_t max_queued, std::string name,
+                                 std::size_t inline_limit)
+    : max_queued_(max_queued), inline_limit_(inline_limit), name_(std::move(name)) {
   if (threads == 0) threads = 1;
   workers_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) {
@@ -29,7 +30,8 @@ BoundedExecutor::~BoundedExecutor() {
 bool BoundedExecutor::try_submit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued_ + (workers_.size() - busy_)) {
+    std::size_t idle = busy_ < workers_.size() ? workers_.size() - busy_ : 0;
+    if (stopping_ || queue_.size() >= max_queued_ + idle) {
       ++refused_;
       return false;
     }
@@ -39,15 +41,39 @@ bool BoundedExecutor::try_submit(std::function<void()> task) {
   return true;
 }
 
+std::optional<BoundedExecutor::InlineShare> BoundedExecutor::try_inline() {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || running_inline_ >= inline_limit_ || busy_ >= workers_.size() || !queue_.empty()) {
+    return std::nullopt;
+  }
+  ++running_inline_;
+  ++busy_;
+  return InlineShare(*this);
+}
+
+void BoundedExecutor::end_inline() {
+  bool waiting = false;
+  {
+    std::lock_guard lock(mutex_);
+    --running_inline_;
+    --busy_;
+    waiting = !queue_.empty();
+  }
+  // Only a task queued while the share was lent needs a worker: waking an idle one for nothing
+  // would cost the very switch running inline saves.
+  if (waiting) ready_.notify_one();
+}
+
 BoundedExecutor::Usage BoundedExecutor::usage() const {
   std::lock_guard lock(mutex_);
-  return {workers_.size(), busy_, queue_.size(), refused_};
+  return {workers_.size(), busy_, queue_.size(), refused_, running_inline_};
 }
 
 void BoundedExecutor::work() {
   std::unique_lock lock(mutex_);
   while (true) {
-    ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    // A task waits while every worker's share is taken, some of them lent to callers inline.
+    ready_.wait(lock, [this] { return stopping_ || (!queue_.empty() && busy_ < workers_.size()); });
     if (queue_.empty()) return;  // stopping, and everything accepted has run
     auto task = std::move(queue_.front());
     queue_.pop_front();

@@ -12,4 +12,9 @@ namespace common {
 //   lock of gRPC's hot path (issue 15). Lock ordering is what our tests and sanitizers check.
 void prepare_grpc_runtime();
 
+// How many threads run a callback server's handlers: gRPC 1.51 (Debian 12) runs them on its
+// "callback alternative" queue's threads, clamp(cores / 2, 2, 16) of them. A server that blocks
+// some of them (on a database) must leave at least one free for everything else.
+unsigned grpc_callback_threads();
+
 }  // namespace common

@@ -21,6 +21,9 @@ std::vector<Registration> add_executor_metrics(Registry& registry, const Bounded
                                   [&executor] { return static_cast<double>(executor.usage().threads); }));
   out.push_back(registry.callback("db_executor_busy", "database work running now", "gauge",
                                   [&executor] { return static_cast<double>(executor.usage().busy); }));
+  out.push_back(registry.callback("db_executor_inline", "of the database work running now, on gRPC's own threads",
+                                  "gauge",
+                                  [&executor] { return static_cast<double>(executor.usage().running_inline); }));
   out.push_back(registry.callback("db_executor_queued", "calls waiting for a database thread", "gauge",
                                   [&executor] { return static_cast<double>(executor.usage().queued); }));
   out.push_back(registry.callback("db_executor_refused_total",

@@ -20,6 +20,10 @@ template <class Body>
 grpc::ServerUnaryReactor* ContentServiceImpl::with_database(grpc::CallbackServerContext* context, const char* method,
                                                             Body body) {
   auto* reactor = context->DefaultReactor();
+  if (auto share = database_work_.try_inline()) {
+    reactor->Finish(authenticated(context, method, body));
+    return reactor;
+  }
   bool accepted = database_work_.try_submit([this, context, method, reactor, body]() mutable {
     // Waited in the queue past the caller's patience: nobody is listening any more.
     if (context->IsCancelled() || context->deadline() < std::chrono::system_clock::now()) {

@@ -8,8 +8,9 @@
 
 namespace content {
 
-// The callback API. Calls that touch the database run on `database_work` (sized with the
-// connection pool, bounded queue), never on gRPC's callback threads, so a hanging database
+// The callback API. Calls that touch the database take a share of `database_work` (sized with
+// the connection pool, bounded queue): on the callback thread itself while the executor lends
+// one (never on the last free callback thread), otherwise on its workers. So a hanging database
 // cannot starve health checks or calls that need no storage (the dashboard); when too many
 // calls wait, they are refused at once with RESOURCE_EXHAUSTED (the gateway's 503).
 class ContentServiceImpl final : public content::v1::ContentService::CallbackService {
@@ -47,7 +48,8 @@ class ContentServiceImpl final : public content::v1::ContentService::CallbackSer
   // Authenticates the caller, then runs `body(caller)` under run_rpc, on this thread.
   template <class Body>
   grpc::Status authenticated(grpc::CallbackServerContext* context, const char* method, Body& body);
-  // The same on a database thread; `body` must own or copy what it uses.
+  // The same with a share of the database executor, inline or on a worker; `body` must own or
+  // copy what it uses.
   template <class Body>
   grpc::ServerUnaryReactor* with_database(grpc::CallbackServerContext* context, const char* method, Body body);
 

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace {
 
@@ -53,6 +55,56 @@ TEST(BoundedExecutor, RunsWhatItAcceptsAndRefusesBeyondItsQueue) {
     gate.release();
   }  // the destructor runs what was accepted
   EXPECT_EQ(ran.load(), 5);
+}
+
+// Polls until `done` or five seconds pass.
+template <class Done>
+bool eventually(Done done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+TEST(BoundedExecutor, LendsAWorkersShareToTheCallerWithinItsLimit) {
+  common::BoundedExecutor executor(2, 4, "test", 1);
+  {
+    auto share = executor.try_inline();
+    ASSERT_TRUE(share.has_value());
+    EXPECT_EQ(executor.usage().busy, 1u);
+    EXPECT_EQ(executor.usage().running_inline, 1u);
+    EXPECT_FALSE(executor.try_inline().has_value()) << "beyond the inline limit";
+  }
+  EXPECT_EQ(executor.usage().busy, 0u);
+  EXPECT_EQ(executor.usage().running_inline, 0u);
+
+  common::BoundedExecutor never(2, 4, "test");
+  EXPECT_FALSE(never.try_inline().has_value()) << "the default lends nothing";
+}
+
+TEST(BoundedExecutor, ALentShareCountsAsABusyWorker) {
+  Gate gate;
+  std::atomic<int> ran{0};
+  common::BoundedExecutor executor(1, 2, "test", 1);
+  auto share = executor.try_inline();
+  ASSERT_TRUE(share.has_value());
+  // The only share is lent: the task waits, and one more fits the queue.
+  ASSERT_TRUE(executor.try_submit([&] { ++ran; }));
+  ASSERT_TRUE(executor.try_submit([&] { ++ran; }));
+  EXPECT_FALSE(executor.try_submit([&] { ++ran; }));
+  EXPECT_EQ(executor.usage().queued, 2u);
+  EXPECT_EQ(ran.load(), 0);
+
+  share.reset();  // given back: the worker runs what waited
+  EXPECT_TRUE(eventually([&] { return ran.load() == 2; }));
+
+  // A busy worker lends nothing, and neither does an executor with tasks waiting.
+  ASSERT_TRUE(executor.try_submit([&] { gate.pass(); }));
+  gate.wait_for_waiting(1);
+  EXPECT_FALSE(executor.try_inline().has_value());
+  gate.release();
 }
 
 TEST(BoundedExecutor, ATaskThatThrowsDoesNotEndItsWorker) {
