@@ -42,13 +42,14 @@ def grpc_row(method, connections, round_):
             "p50_ms": data["p50_ms"], "p99_ms": data["p99_ms"], "non2xx": 0, "errors": data["errors"]}
 
 
-def pgbench_row():
+def pgbench_row(command="pgbench -S -M prepared -c 8 -j 2", connections="8"):
     out = sys.stdin.read()
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
     if not tps:
         tps = re.search(r"tps = ([\d.]+)", out)
-    return {"kind": "pgbench", "tps": float(tps.group(1)) if tps else 0.0,
-            "command": "pgbench -S -M prepared -c 8 -j 2"}
+    kind = "pgbench-write" if " -N " in command else "pgbench"
+    return {"kind": kind, "tps": float(tps.group(1)) if tps else 0.0, "command": command,
+            "connections": int(connections)}
 
 
 def hash_row(stack):
@@ -71,6 +72,50 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+HOP_ROUTE = "GET / (REST to gRPC, no work)"
+READS = ("GET /api/posts/{id}/", "GET /api/posts/ (50)", "GET /api/dashboard/")
+REFRESH = "POST /api/token/refresh/"
+
+
+def targets(get, conns, writes):
+    """Issue 15's targets against this run: one line each, with the figures and met or not."""
+    lines = ["Issue 15's targets in this run:", "", "| target | conns | measured | met |", "| --- | ---: | --- | --- |"]
+
+    def row(what, c, measured, met):
+        lines.append(f"| {what} | {c} | {measured} | {'yes' if met else '**no**'} |")
+
+    def rps(stack, route, c, kind="http"):
+        found = get(stack, route, c, kind)
+        return found["rps"] if found and found["rps"] else None
+
+    for c in conns:
+        for route, goal in ((READS[0], 1.0), (READS[1], 1.0), ("POST /api/posts/", 1.0), (READS[2], 0.8)):
+            ours, node = rps("ours", route, c), rps("node", route, c)
+            if ours and node:
+                row(f"`{route}` ours ÷ Node ≥ {goal:.1f}×", c, f"{ours / node:.2f}×", ours / node >= goal)
+        for route in READS:
+            ours, django = rps("ours", route, c), rps("django", route, c)
+            if ours and django:
+                row(f"`{route}` ours ÷ Django ≥ 10×", c, f"{ours / django:.1f}×", ours / django >= 10)
+    for route in READS:
+        found = get("ours", route, 16)
+        if found:
+            row(f"`{route}` p99 < 5 ms", 16, f"{found['p99_ms']:.2f} ms", found["p99_ms"] < 5)
+    for method, route in (("GetPost", READS[0]), ("ListPosts", READS[1]), ("GetDashboard", READS[2])):
+        for c in conns:
+            direct, ours = rps("ours (gRPC direct)", method, c, "grpc"), rps("ours", route, c)
+            if direct and ours:
+                adds = direct / ours - 1
+                row(f"`{route}`: the gateway adds < 30% over gRPC `{method}`", c, f"{100 * adds:+.0f}%", adds < 0.3)
+    for c in conns:
+        ours = rps("ours", REFRESH, c)
+        if ours and c in writes and writes[c]["tps"]:
+            share = ours / writes[c]["tps"]
+            row(f"`{REFRESH}` ≥ 50% of `pgbench -N`", c, f"{100 * share:.0f}% ({ours:,.0f} of {writes[c]['tps']:,.0f})",
+                share >= 0.5)
+    return lines
+
+
 def report(rows_file, out, seconds, rounds, connections, strict):
     rows = [json.loads(line) for line in open(rows_file) if line.strip()]
     measured = [r for r in rows if r["kind"] in ("http", "grpc")]
@@ -82,6 +127,7 @@ def report(rows_file, out, seconds, rounds, connections, strict):
                 f"{r['requests']} requests, {r['non2xx']} non-2xx, {r['errors']} socket errors"
                 for r in measured if r["requests"] == 0 or r["non2xx"] or r["errors"]]
     pg = next((r for r in rows if r["kind"] == "pgbench"), {"tps": 0})
+    writes = {r["connections"]: r for r in rows if r["kind"] == "pgbench-write"}
     hashes = {r["stack"]: r for r in rows if r["kind"] == "hash"}
     memory = [r for r in rows if r["kind"] == "memory"]
     capacity = [r for r in rows if r["kind"] == "capacity"]
@@ -127,6 +173,12 @@ def report(rows_file, out, seconds, rounds, connections, strict):
         if ceiling:
             lines.append(f"| HTTP ceiling: bare cpp-httplib `GET /ping` | {c} | {fmt(ceiling['rps'], 0)} | "
                          f"{fmt(ceiling['p50_ms'], 2)} | {fmt(ceiling['p99_ms'], 2)} | | |")
+    for c in conns:
+        hop = get("hop", HOP_ROUTE, c)
+        if hop:
+            lines.append(f"| design ceiling: the gateway's listener + one gRPC call, no work on either side "
+                         f"(`bench/hop_ceiling`) | {c} | {fmt(hop['rps'], 0)} | {fmt(hop['p50_ms'], 2)} | "
+                         f"{fmt(hop['p99_ms'], 2)} | | |")
     via_gateway = {"GetPost": "GET /api/posts/{id}/", "ListPosts": "GET /api/posts/ (50)",
                    "GetDashboard": "GET /api/dashboard/"}
     for method, route in via_gateway.items():
@@ -139,6 +191,12 @@ def report(rows_file, out, seconds, rounds, connections, strict):
                          f"{fmt(direct['p50_ms'], 2)} | {fmt(direct['p99_ms'], 2)} | "
                          f"{fmt(gateway and gateway['rps'], 0)} | {adds} |")
     lines.append(f"| database ceiling: `{pg.get('command', 'pgbench -S')}` | 8 | {fmt(pg['tps'], 0)} tps | | | | |")
+    for c in conns:
+        if c in writes:
+            lines.append(f"| durable write transactions: `{writes[c]['command']}` | {c} | "
+                         f"{fmt(writes[c]['tps'], 0)} tps | | | | |")
+    lines.append("")
+    lines.extend(targets(get, conns, writes))
     lines.append("")
     login = {s: max((v["rps"] for k, v in best.items() if k[1] == s and k[2].startswith("POST /api/token/ (login)")),
                     default=None) for s in ("ours", "django", "node")}
@@ -243,7 +301,7 @@ def main():
     elif command == "grpc-row":
         print(json.dumps(grpc_row(*sys.argv[2:5])))
     elif command == "pgbench-row":
-        print(json.dumps(pgbench_row()))
+        print(json.dumps(pgbench_row(*sys.argv[2:4])))
     elif command == "capacity-row":
         print(json.dumps(capacity_row()))
     elif command == "hash-row":

@@ -3,7 +3,8 @@
 # Fastify + fast-jwt + node-postgres peer (bench/peer-node) on the same PostgreSQL, measured side
 # by side on loopback with wrk (A/B rounds, the order rotating between the three), the same reads
 # over gRPC straight to the content service (bench/grpc_load), and this machine's ceilings: a
-# bare cpp-httplib handler (bench/http_ceiling) and `pgbench -S`. Writes
+# bare cpp-httplib handler (bench/http_ceiling), the REST-to-gRPC hop with no work
+# (bench/hop_ceiling), `pgbench -S`, and `pgbench -N` at each connection count. Writes
 # BENCH_OUT/results.json, BENCH_OUT/table.md and BENCH_OUT/throughput.png (bench/report.py).
 #
 # Environment:
@@ -48,7 +49,8 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
 # Only what the bench runs (under ctest, BUILD_DIR is the test build's, where all is built).
-"$REPO_ROOT/scripts/build.sh" auth-service content-service gateway http_ceiling grpc_load hash_cost idle_capacity >&2
+"$REPO_ROOT/scripts/build.sh" auth-service content-service gateway http_ceiling hop_ceiling grpc_load hash_cost \
+    idle_capacity >&2
 BUILD_ABS=$(cd "$BUILD_DIR" && pwd -P)
 BIN="$BUILD_ABS/bin"
 
@@ -88,7 +90,7 @@ redis_start "$WORK/redis" "$REDIS_PORT" "$WORK/redis.log"
 used=("$PG_PORT" "$REDIS_PORT")
 port() { local p; p=$(free_port "${used[@]}"); used+=("$p"); printf '%s' "$p"; }
 AUTH_PORT=$(port); CONTENT_PORT=$(port); GATEWAY_PORT=$(port); PEER_PORT=$(port); NODE_PORT=$(port)
-CEILING_PORT=$(port)
+CEILING_PORT=$(port); HOP_PORT=$(port); HOP_GRPC_PORT=$(port)
 
 # --- our stack ---------------------------------------------------------------------------------
 KEY="$WORK/signing.pem"
@@ -136,6 +138,12 @@ wait_until 300 "the Node peer" curl -s -o /dev/null "http://127.0.0.1:${NODE_POR
 "$BIN/http_ceiling" "$CEILING_PORT" "$GATEWAY_THREADS" >"$WORK/ceiling.log" 2>&1 &
 PIDS[http_ceiling]=$!
 wait_until 30 "http_ceiling" port_in_use "$CEILING_PORT" || die "http_ceiling did not start"
+"$BIN/hop_ceiling" grpc "$HOP_GRPC_PORT" >"$WORK/hop-grpc.log" 2>&1 &
+PIDS[hop_grpc]=$!
+wait_until 30 "hop_ceiling grpc" port_in_use "$HOP_GRPC_PORT" || die "hop_ceiling grpc did not start"
+"$BIN/hop_ceiling" http "$HOP_PORT" "127.0.0.1:${HOP_GRPC_PORT}" "$GATEWAY_THREADS" >"$WORK/hop-http.log" 2>&1 &
+PIDS[hop_http]=$!
+wait_until 30 "hop_ceiling http" curl -fsS -o /dev/null "http://127.0.0.1:${HOP_PORT}/" || die "hop_ceiling did not start"
 runuser -u postgres -- pgbench -q -i -s "$PGBENCH_SCALE" -h 127.0.0.1 -p "$PG_PORT" pgbench >"$WORK/pgbench-init.log" 2>&1
 
 # --- data: a user with 50 posts on each stack, refresh tokens for the refresh runs ------------
@@ -228,11 +236,13 @@ if [[ "capacity" =~ ${BENCH_ONLY:-.} ]]; then
     log "capacity done"
 fi
 
-# The HTTP ceiling, at the same connection counts.
+# The HTTP ceiling and the design's (one gRPC call per request, no work), at the same
+# connection counts.
 for c in $CONNECTIONS; do
     for (( round = 1; round <= ROUNDS; round++ )); do
         export BENCH_METHOD=GET BENCH_BODY="" BENCH_TOKEN=""
         wrk_row ceiling "GET /ping (bare cpp-httplib)" "$c" "$round" "http://127.0.0.1:${CEILING_PORT}/ping"
+        wrk_row hop "GET / (REST to gRPC, no work)" "$c" "$round" "http://127.0.0.1:${HOP_PORT}/"
     done
 done
 
@@ -240,6 +250,13 @@ done
 runuser -u postgres -- pgbench -S -M prepared -c 8 -j 2 -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$PG_PORT" \
     pgbench >"$WORK/pgbench.out" 2>&1
 "$PY" bench/report.py pgbench-row <"$WORK/pgbench.out" >>"$ROWS"
+# Durable write transactions (pgbench's simple-update, one commit each) at the refresh route's
+# connection counts: what a refresh, at heart one such transaction, is measured against.
+for c in $CONNECTIONS; do
+    command="pgbench -N -M prepared -c $c -j 2"
+    runuser -u postgres -- $command -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$PG_PORT" pgbench >"$WORK/pgbench.out" 2>&1
+    "$PY" bench/report.py pgbench-row "$command" "$c" <"$WORK/pgbench.out" >>"$ROWS"
+done
 
 # Password hashing: one hash here, ours, Django's and the Node peer's.
 "$BIN/hash_cost" 20 | "$PY" bench/report.py hash-row ours >>"$ROWS"

@@ -27,6 +27,8 @@ PACKAGES=(
     libcurl4-openssl-dev
     # Unicode identities in the auth service: NFKC, case folding, IDNA (services/auth/accounts/identity.cpp).
     libicu-dev
+    # tcmalloc for the three services (CMakeLists.txt: link_service_allocator).
+    libgoogle-perftools-dev
     postgresql
     redis-server
     curl

@@ -51,7 +51,8 @@ int serve(const auth::AuthConfig& config, common::ShutdownSignal& shutdown) {
 int main(int argc, char** argv) {
   // Each password hash allocates ARGON2_MEMORY_KIB; glibc keeps freed blocks in per-thread
   // arenas (8 per core by default), so a login burst on many threads stayed resident (~750 MiB
-  // measured by bench/run.sh). Two arenas bound that.
+  // measured by bench/run.sh). Two arenas bound that where glibc allocates (the sanitized
+  // build); the release build links tcmalloc, for which this is a no-op.
   mallopt(M_ARENA_MAX, 2);
   common::prepare_grpc_runtime();
   common::ShutdownSignal shutdown;
