@@ -22,6 +22,13 @@ namespace {
 constexpr int kMaxConnectionAgeMs = 5 * 60 * 1000;
 constexpr int kMaxConnectionAgeGraceMs = 30 * 1000;
 
+// The sync API's threads (auth): a thread that finishes a call goes back to polling, unless
+// MAX_POLLERS already poll, and then it exits. gRPC's default of 2 made every burst of calls
+// start threads and end them again; 16 keep them (issue 15, refresh at 16 connections: auth's
+// CPU per call 500 -> 422 us). The callback API (content) ignores both.
+constexpr int kMinSyncPollers = 2;
+constexpr int kMaxSyncPollers = 16;
+
 void set_health(grpc::HealthCheckServiceInterface& health, const std::vector<std::string>& names, bool serving) {
   for (const auto& name : names) health.SetServingStatus(name, serving);
   health.SetServingStatus("", serving);
@@ -57,6 +64,8 @@ void serve_grpc(const GrpcServerOptions& options, const std::vector<grpc::Servic
   grpc::ResourceQuota quota;
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, kMinSyncPollers);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxSyncPollers);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kMaxConnectionAgeGraceMs);
   // Clients ping every second, also between calls (grpc_channel.cpp): allow it. The server's

@@ -69,11 +69,15 @@ const common::Statement kRefreshLock{
     "f.revoked_at IS NOT NULL AS family_revoked "
     "FROM refresh_tokens r JOIN token_families f ON f.family = r.family "
     "WHERE r.jti = $1 FOR UPDATE OF r, f"};
-const common::Statement kRefreshMarkUsed{
-    "refresh_mark_used", "UPDATE refresh_tokens SET used_at = clock_timestamp(), successor = $2 WHERE jti = $1"};
-const common::Statement kFamilyExtend{"family_extend",
-                                      "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($2)), "
-                                      "last_used_at = now(), user_agent = $3, client_ip = $4 WHERE family = $1"};
+// One rotation's writes in one statement (one round trip, not three; issue 15): the presented
+// token used up, its successor stored, the family extended and marked used by this client.
+const common::Statement kRefreshRotate{
+    "refresh_rotate",
+    "WITH used AS (UPDATE refresh_tokens SET used_at = clock_timestamp(), successor = $2 WHERE jti = $1), "
+    "successor AS (INSERT INTO refresh_tokens (jti, family, expires_at) VALUES ($3, $4, to_timestamp($5)) "
+    "ON CONFLICT (jti) DO NOTHING) "
+    "UPDATE token_families SET expires_at = GREATEST(expires_at, to_timestamp($5)), last_used_at = now(), "
+    "user_agent = $6, client_ip = $7 WHERE family = $4"};
 constexpr const char* kRevocationColumns = "family, user_id, EXTRACT(EPOCH FROM expires_at)::bigint AS expires_at";
 const common::Statement kFamilyRevoke{"family_revoke",
                                       std::string("UPDATE token_families SET revoked_at = now(), revoked_reason = $2 "
@@ -140,9 +144,9 @@ pqxx::row lock_presented(pqxx::work& tx, const common::jwt::Claims& presented) {
 }  // namespace
 
 void RefreshFamilyStore::prepare(pqxx::connection& c) {
-  for (const auto* statement : {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshMarkUsed, &kFamilyExtend,
-                                &kFamilyRevoke, &kFamilyRevokeUser, &kFamilyRevokeOthers, &kFamilyRevokeOne,
-                                &kLiveSessions, &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
+  for (const auto* statement : {&kFamilyInsert, &kRefreshInsert, &kRefreshLock, &kRefreshRotate, &kFamilyRevoke,
+                                &kFamilyRevokeUser, &kFamilyRevokeOthers, &kFamilyRevokeOne, &kLiveSessions,
+                                &kRefreshUsable, &kFamilyIsRevoked, &kFamilyLiveRevocations}) {
     statement->prepare(c);
   }
 }
@@ -167,10 +171,8 @@ Rotation RefreshFamilyStore::rotate(const common::jwt::Claims& presented, const 
     if (!row["used"].as<bool>()) {
       IssuedPair pair = issue(family);
       pqxx::binarystring sealed(seal_successor(token, encode_pair(pair)));
-      common::exec(tx, kRefreshMarkUsed, presented.jti, sealed);
-      common::exec(tx, kRefreshInsert, pair.refresh.jti, family, epoch_seconds(pair.refresh.expires_at));
-      common::exec(tx, kFamilyExtend, family, epoch_seconds(pair.refresh.expires_at), client.user_agent,
-                   client.client_ip);
+      common::exec(tx, kRefreshRotate, presented.jti, sealed, pair.refresh.jti, family,
+                   epoch_seconds(pair.refresh.expires_at), client.user_agent, client.client_ip);
       return Rotation{RotationOutcome::kRotated, std::move(pair), std::nullopt};
     }
 
