@@ -22,7 +22,7 @@ std::string request_id_for(const httplib::Request& request) {
   bool plain = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
   });
-  return plain ? given : common::random_hex(12);
+  return plain ? given : common::unique_hex(12);
 }
 
 bool has_body(const std::string& method) { return method == "POST" || method == "PUT" || method == "PATCH"; }

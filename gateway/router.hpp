@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <functional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +38,23 @@ using Handler = std::function<void(RequestContext&)>;
 
 enum class Access { kPublic, kAuthenticated };
 
+// A route's pattern, compiled to literal text and placeholders and matched by a plain scan:
+// std::regex over every route was 4-5 % of the gateway's CPU (issue 15).
+class RoutePattern final {
+ public:
+  explicit RoutePattern(const std::string& pattern);
+  // True when `path` matches; `params` then holds the placeholders' values, in order.
+  bool match(std::string_view path, std::vector<std::string>& params) const;
+
+ private:
+  enum class Kind { kLiteral, kNumber, kSessionId };
+  struct Token {
+    Kind kind;
+    std::string text;  // kLiteral's
+  };
+  std::vector<Token> tokens_;
+};
+
 struct Route {
   std::string method;
   // "/api/posts/{id}/": a placeholder is a positive integer, except {session_id}, a session's id
@@ -46,7 +62,7 @@ struct Route {
   std::string pattern;
   Access access;
   Handler handler;
-  std::regex regex;
+  RoutePattern compiled;
 };
 
 // The one route table: canonical routes and seed aliases are rows alike.
@@ -68,7 +84,5 @@ class Router final {
  private:
   std::vector<Route> routes_;
 };
-
-std::regex compile_route_pattern(const std::string& pattern);
 
 }  // namespace gateway

@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -112,19 +114,43 @@ std::optional<std::string> text_field_problem(std::string_view text) {
   return std::nullopt;
 }
 
-std::string random_hex(std::size_t bytes) {
+namespace {
+
+std::vector<unsigned char> random_bytes(std::size_t bytes) {
   std::vector<unsigned char> buffer(bytes);
   if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
     throw std::runtime_error("no randomness available");
   }
+  return buffer;
+}
+
+std::string to_hex(const std::vector<unsigned char>& bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char b : buffer) {
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
     out += kHex[b >> 4];
     out += kHex[b & 15];
   }
   return out;
+}
+
+}  // namespace
+
+std::string random_hex(std::size_t bytes) { return to_hex(random_bytes(bytes)); }
+
+std::string unique_hex(std::size_t bytes) {
+  thread_local std::mt19937_64 generator = [] {
+    auto seed_bytes = random_bytes(32);
+    std::seed_seq seed(seed_bytes.begin(), seed_bytes.end());
+    return std::mt19937_64(seed);
+  }();
+  std::vector<unsigned char> buffer(bytes);
+  for (std::size_t i = 0; i < bytes; i += 8) {
+    std::uint64_t word = generator();
+    for (std::size_t j = i; j < std::min(bytes, i + 8); ++j, word >>= 8) buffer[j] = static_cast<unsigned char>(word);
+  }
+  return to_hex(buffer);
 }
 
 }  // namespace common

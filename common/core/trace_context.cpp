@@ -40,9 +40,9 @@ std::optional<TraceParent> parse_traceparent(std::string_view header) {
 }
 
 TraceParent child_of(std::string_view incoming) {
-  std::string span_id = random_hex(8);
+  std::string span_id = unique_hex(8);
   if (auto parent = parse_traceparent(incoming)) return {parent->trace_id, std::move(span_id), parent->flags};
-  return {random_hex(16), std::move(span_id), "01"};
+  return {unique_hex(16), std::move(span_id), "01"};
 }
 
 std::string trace_id_of(std::string_view header) {

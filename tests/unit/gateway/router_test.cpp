@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -159,12 +158,25 @@ TEST(Router, RegexMetacharactersInPatternsAreLiteral) {
   }
 }
 
-TEST(Router, CompiledPatternEscapesEveryMetacharacter) {
-  auto regex = gateway::compile_route_pattern("/a.b+c*d?e^f$g(h)i[j]k|l\\m/");
-  EXPECT_TRUE(std::regex_match("/a.b+c*d?e^f$g(h)i[j]k|l\\m", regex));
-  EXPECT_TRUE(std::regex_match("/a.b+c*d?e^f$g(h)i[j]k|l\\m/", regex));
-  EXPECT_FALSE(std::regex_match("/aXb+c*d?e^f$g(h)i[j]k|l\\m", regex));
-  EXPECT_FALSE(std::regex_match("/a.bbc*d?e^f$g(h)i[j]k|l\\m", regex));
+TEST(Router, EveryCharacterOfAPatternOutsidePlaceholdersIsLiteral) {
+  gateway::RoutePattern pattern("/a.b+c*d?e^f$g(h)i[j]k|l\\m/");
+  std::vector<std::string> params;
+  EXPECT_TRUE(pattern.match("/a.b+c*d?e^f$g(h)i[j]k|l\\m", params));
+  EXPECT_TRUE(pattern.match("/a.b+c*d?e^f$g(h)i[j]k|l\\m/", params));
+  EXPECT_FALSE(pattern.match("/aXb+c*d?e^f$g(h)i[j]k|l\\m", params));
+  EXPECT_FALSE(pattern.match("/a.bbc*d?e^f$g(h)i[j]k|l\\m", params));
+  EXPECT_FALSE(pattern.match("/a.b+c*d?e^f$g(h)i[j]k|l\\m//", params));
+}
+
+TEST(Router, APlaceholderInsideASegmentTakesOnlyItsCharacters) {
+  gateway::RoutePattern pattern("/v{id}x/{session_id}.json");
+  std::vector<std::string> params;
+  ASSERT_TRUE(pattern.match("/v42x/legacy-beef.json", params));
+  EXPECT_EQ(params, (std::vector<std::string>{"42", "legacy-beef"}));
+  EXPECT_FALSE(pattern.match("/vx/beef.json", params));
+  EXPECT_FALSE(pattern.match("/v42x/legacy-.json", params));
+  EXPECT_FALSE(pattern.match("/v42x/legacybeef.json", params));
+  EXPECT_FALSE(pattern.match("/v-1x/beef.json", params));
 }
 
 TEST(Router, FirstRegisteredRouteWinsForTheSameMethodAndPath) {
