@@ -14,7 +14,7 @@
 //     static inline const std::vector<std::string> kFields = {"title", "content"};
 //     static const auto& items(const ListPostsResponse& reply) { return reply.posts(); }
 //     static const Post& item(const auto& reply) { return reply.post(); }
-//     static nlohmann::json to_json(const Post& post);
+//     static void append_json(std::string& out, const Post& post);
 //   };
 //
 // and gets the canonical rows (add_canonical_routes); aliases are further rows picking these
@@ -47,11 +47,15 @@ class OwnedObjectHandlers final {
       if (page) ask_for_page(request, *page);
       auto reply = call(ctx, u, u.content(), Kind::kList, request);
       if (!reply) return;
-      nlohmann::json objects = nlohmann::json::array();
-      for (const auto& object : Kind::items(*reply)) objects.push_back(Kind::to_json(object));
-      if (!page) return send_json(ctx.response, 200, objects);
-      send_json(ctx.response, 200,
-                page_envelope(ctx.base_url(), ctx.http.path, *page, reply->total_count(), std::move(objects)));
+      std::string objects = "[";
+      for (const auto& object : Kind::items(*reply)) {
+        if (objects.size() > 1) objects += ',';
+        Kind::append_json(objects, object);
+      }
+      objects += ']';
+      if (!page) return send_json_text(ctx.response, 200, std::move(objects));
+      send_json_text(ctx.response, 200,
+                     page_envelope(ctx.base_url(), ctx.http.path, *page, reply->total_count(), objects));
     };
   }
 
@@ -61,7 +65,7 @@ class OwnedObjectHandlers final {
       RequestOf<decltype(Kind::kCreate)> request;
       if (!copy_fields(ctx, Kind::kFields, request)) return;
       if (auto reply = call(ctx, u, u.content(), Kind::kCreate, request)) {
-        send_json(ctx.response, 201, Kind::to_json(Kind::item(*reply)));
+        send_json_text(ctx.response, 201, text(Kind::item(*reply)));
       }
     };
   }
@@ -72,7 +76,7 @@ class OwnedObjectHandlers final {
       RequestOf<decltype(Kind::kGet)> request;
       request.set_id(id_param(ctx));
       if (auto reply = call(ctx, u, u.content(), Kind::kGet, request)) {
-        send_json(ctx.response, 200, Kind::to_json(Kind::item(*reply)));
+        send_json_text(ctx.response, 200, text(Kind::item(*reply)));
       }
     };
   }
@@ -85,7 +89,7 @@ class OwnedObjectHandlers final {
       request.set_partial(mode == Update::kPartial);
       if (!copy_fields(ctx, Kind::kFields, request)) return;
       if (auto reply = call(ctx, u, u.content(), Kind::kUpdate, request)) {
-        send_json(ctx.response, 200, Kind::to_json(Kind::item(*reply)));
+        send_json_text(ctx.response, 200, text(Kind::item(*reply)));
       }
     };
   }
@@ -100,6 +104,13 @@ class OwnedObjectHandlers final {
   }
 
  private:
+  template <class Object>
+  static std::string text(const Object& object) {
+    std::string out;
+    Kind::append_json(out, object);
+    return out;
+  }
+
   // The route's {id}: digits only (the pattern says so), at most 18 of them.
   static std::int64_t id_param(const RequestContext& ctx) { return std::stoll(ctx.params.at(0)); }
 

@@ -51,8 +51,8 @@ std::optional<PageRequest> requested_page(const httplib::Request& request) {
   return PageRequest{std::min(*limit, kMaxPageSize), offset.value_or(0)};
 }
 
-nlohmann::json page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
-                             std::int64_t count, nlohmann::json results) {
+std::string page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
+                          std::int64_t count, const std::string& results) {
   nlohmann::json next = nullptr;
   nlohmann::json previous = nullptr;
   // offset < count - limit, not offset + limit < count: count and limit are small, offset any.
@@ -60,7 +60,10 @@ nlohmann::json page_envelope(const std::string& base_url, const std::string& pat
   if (page.offset > 0) {
     previous = link(base_url, path, page.limit, std::max<std::int64_t>(0, page.offset - page.limit));
   }
-  return {{"count", count}, {"next", next}, {"previous", previous}, {"results", std::move(results)}};
+  // "results" sorts last, as nlohmann writes an object's keys: the array goes before the end.
+  std::string text = nlohmann::json{{"count", count}, {"next", next}, {"previous", previous}}.dump();
+  text.pop_back();
+  return text + ",\"results\":" + results + "}";
 }
 
 }  // namespace gateway

@@ -37,8 +37,9 @@ std::string link_base(const std::string& forwarded_proto, const std::string& for
 
 // The envelope, with absolute next/previous links: `base_url` (the API as clients reach it,
 // never the client's own Host header) + `path`. A page past the end has no next page, whatever
-// the offset: the arithmetic cannot overflow into a link back to the start.
-nlohmann::json page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
-                             std::int64_t count, nlohmann::json results);
+// the offset: the arithmetic cannot overflow into a link back to the start. `results` is the
+// page's objects already written as a JSON array; the envelope comes back as JSON text.
+std::string page_envelope(const std::string& base_url, const std::string& path, const PageRequest& page,
+                          std::int64_t count, const std::string& results);
 
 }  // namespace gateway

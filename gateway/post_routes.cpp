@@ -17,7 +17,7 @@ struct Posts {
 
   static const auto& items(const content::v1::ListPostsResponse& reply) { return reply.posts(); }
   static const content::v1::Post& item(const auto& reply) { return reply.post(); }
-  static nlohmann::json to_json(const content::v1::Post& post) { return post_json(post); }
+  static void append_json(std::string& out, const content::v1::Post& post) { append_post_json(out, post); }
 };
 
 }  // namespace

@@ -9,6 +9,13 @@ void send_json(httplib::Response& response, int status, const nlohmann::json& bo
   response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
+void send_json_text(httplib::Response& response, int status, std::string body) {
+  response.status = status;
+  response.body = std::move(body);
+  response.headers.erase("Content-Type");  // as set_content does, without copying the body
+  response.set_header("Content-Type", "application/json");
+}
+
 void send_detail(httplib::Response& response, int status, const std::string& detail) {
   send_json(response, status, {{"detail", detail}});
 }

@@ -12,6 +12,8 @@
 namespace gateway {
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body);
+// A body already written as JSON text.
+void send_json_text(httplib::Response& response, int status, std::string body);
 void send_detail(httplib::Response& response, int status, const std::string& detail);
 // 401 {"detail", "code"} with WWW-Authenticate: Bearer.
 void send_unauthenticated(httplib::Response& response, const std::string& detail, const std::string& code);

@@ -17,7 +17,7 @@ struct Tasks {
 
   static const auto& items(const content::v1::ListTasksResponse& reply) { return reply.tasks(); }
   static const content::v1::Task& item(const auto& reply) { return reply.task(); }
-  static nlohmann::json to_json(const content::v1::Task& task) { return task_json(task); }
+  static void append_json(std::string& out, const content::v1::Task& task) { append_task_json(out, task); }
 };
 
 }  // namespace
