@@ -22,4 +22,9 @@ inline std::chrono::system_clock::time_point from_epoch_float(double seconds) {
       std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5))));
 }
 
+// A PostgreSQL timestamp selected as (EXTRACT(EPOCH FROM ...) * 1000000)::int8.
+inline std::chrono::system_clock::time_point from_epoch_micros(std::int64_t microseconds) {
+  return std::chrono::system_clock::time_point(std::chrono::microseconds(microseconds));
+}
+
 }  // namespace common

@@ -21,8 +21,8 @@ PostRecord PostResource::from_row(const pqxx::row& row) {
           row["user_id"].as<std::int64_t>(),
           row["title"].as<std::string>(),
           row["content"].as<std::string>(),
-          common::from_epoch_float(row["created_at"].as<double>()),
-          common::from_epoch_float(row["updated_at"].as<double>())};
+          common::from_epoch_micros(row["created_at"].as<std::int64_t>()),
+          common::from_epoch_micros(row["updated_at"].as<std::int64_t>())};
 }
 
 void PostResource::fill(const PostRecord& record, v1::Post* post) {

@@ -24,8 +24,8 @@ TaskRecord TaskResource::from_row(const pqxx::row& row) {
           row["title"].as<std::string>(),
           row["description"].as<std::string>(),
           row["status"].as<std::string>(),
-          common::from_epoch_float(row["created_at"].as<double>()),
-          common::from_epoch_float(row["updated_at"].as<double>())};
+          common::from_epoch_micros(row["created_at"].as<std::int64_t>()),
+          common::from_epoch_micros(row["updated_at"].as<std::int64_t>())};
 }
 
 void TaskResource::fill(const TaskRecord& record, v1::Task* task) {
