@@ -55,7 +55,7 @@ class OwnedStore final {
 
   // The input was validated for a create: its required fields are present.
   Record create(std::int64_t user_id, const Input& input) {
-    return common::write(pool_, [&](pqxx::work& tx) {
+    return common::write_one(pool_, [&](pqxx::nontransaction& tx) {
       return Resource::from_row(with_fields(input, [&](const auto&... fields) {
         return common::exec1(tx, Resource::statements().insert, user_id, fields...);
       }));
@@ -98,7 +98,7 @@ class OwnedStore final {
 
   // Absent fields keep their value. nullopt when no such row of this user.
   std::optional<Record> update(std::int64_t user_id, std::int64_t id, const Input& input) {
-    return common::write(pool_, [&](pqxx::work& tx) -> std::optional<Record> {
+    return common::write_one(pool_, [&](pqxx::nontransaction& tx) -> std::optional<Record> {
       auto result = with_fields(input, [&](const auto&... fields) {
         return common::exec(tx, Resource::statements().update, user_id, id, fields...);
       });
@@ -108,7 +108,7 @@ class OwnedStore final {
   }
 
   bool remove(std::int64_t user_id, std::int64_t id) {
-    return common::write(pool_, [&](pqxx::work& tx) {
+    return common::write_one(pool_, [&](pqxx::nontransaction& tx) {
       return common::exec(tx, Resource::statements().remove, user_id, id).affected_rows() == 1;
     });
   }
