@@ -5,6 +5,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace gateway {
 namespace {
@@ -29,10 +32,11 @@ const std::vector<common::RetriedMethod>& idempotent_content_calls() {
   return calls;
 }
 
-// Channels to content, each with its own connections, taken in turn (Upstreams::content()).
-// Measured (bench/README.md, issue 15): at 64 connections +10 % on the dashboard and +9-22 % on
-// GET one post over one shared channel; at 16, within noise.
+// Channels to each service, each with its own connections, taken in turn. Measured
+// (bench/README.md, issue 15): 4 to content, at 64 connections +10 % on the dashboard and
+// +9-22 % on GET one post over one shared channel; 4 to auth, no gain on refresh, so one.
 constexpr std::size_t kContentChannels = 4;
+constexpr std::size_t kAuthChannels = 1;
 
 // gRPC lets a non-binary metadata value hold printable ASCII only. Anything else is API misuse
 // that gRPC answers with a failed assertion, ending the process: text from the client must
@@ -62,6 +66,15 @@ std::string percent_encoded(std::string_view text) {
   return encoded;
 }
 
+// The channels of a ring: `first` (the one readiness watches), then new ones like it.
+std::function<std::shared_ptr<grpc::Channel>()> ring_of(std::shared_ptr<grpc::Channel> first, std::string target,
+                                                        std::vector<common::RetriedMethod> idempotent) {
+  return [first = std::move(first), target = std::move(target), idempotent = std::move(idempotent)]() mutable {
+    if (first) return std::exchange(first, nullptr);
+    return common::make_channel(target, idempotent, /*own_connections=*/true);
+  };
+}
+
 }  // namespace
 
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
@@ -69,16 +82,10 @@ Upstreams::Upstreams(const std::string& auth_target, const std::string& content_
     : call_timeout_(call_timeout),
       auth_channel_(common::make_channel(auth_target, idempotent_auth_calls())),
       content_channel_(common::make_channel(content_target, idempotent_content_calls(), /*own_connections=*/true)),
-      auth_(auth::v1::AuthService::NewStub(auth_channel_)),
-      content_(content::v1::ContentService::NewStub(content_channel_)),
+      auth_(kAuthChannels, ring_of(auth_channel_, auth_target, idempotent_auth_calls())),
+      content_(kContentChannels, ring_of(content_channel_, content_target, idempotent_content_calls())),
       auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
-      content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {
-  content_pool_.push_back(content::v1::ContentService::NewStub(content_channel_));
-  while (content_pool_.size() < kContentChannels) {
-    content_pool_.push_back(content::v1::ContentService::NewStub(
-        common::make_channel(content_target, idempotent_content_calls(), /*own_connections=*/true)));
-  }
-}
+      content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata& metadata) const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,18 +23,31 @@ struct CallMetadata {
   std::string_view user_agent;    // display text (user_agent.hpp); empty: none sent
 };
 
-// Channels for the whole process, shared by all threads (stubs are thread-safe): one to auth,
-// a few to content (the read path's hop). Each is round-robin over every address its target
-// resolves to ("dns:///name:port", "ipv4:a:p,b:p"), with idempotent calls retried on another
-// replica on UNAVAILABLE.
+// Stubs over a few channels to one service, each with its own HTTP/2 connections, taken in
+// turn: the gateway's threads do not all queue on one connection's lock and write path.
+template <class Service>
+class StubRing final {
+ public:
+  using Stub = typename Service::Stub;
+  StubRing(std::size_t size, const std::function<std::shared_ptr<grpc::Channel>()>& make_channel) {
+    while (stubs_.size() < size) stubs_.push_back(Service::NewStub(make_channel()));
+  }
+  Stub& next() { return *stubs_[next_++ % stubs_.size()]; }
+
+ private:
+  std::vector<std::unique_ptr<Stub>> stubs_;
+  std::atomic<std::size_t> next_{0};
+};
+
+// Channels for the whole process, shared by all threads (stubs are thread-safe). Each is
+// round-robin over every address its target resolves to ("dns:///name:port", "ipv4:a:p,b:p"),
+// with idempotent calls retried on another replica on UNAVAILABLE.
 class Upstreams final {
  public:
   Upstreams(const std::string& auth_target, const std::string& content_target, std::chrono::milliseconds call_timeout);
 
-  auth::v1::AuthService::Stub& auth() { return *auth_; }
-  // One of a few channels, in turn: each has its own HTTP/2 connections, so the gateway's
-  // threads do not all queue on one connection's lock and write path.
-  content::v1::ContentService::Stub& content() { return *content_pool_[next_content_++ % content_pool_.size()]; }
+  auth::v1::AuthService::Stub& auth() { return auth_.next(); }
+  content::v1::ContentService::Stub& content() { return content_.next(); }
 
   // A context with the call deadline and the metadata every service call carries.
   std::unique_ptr<grpc::ClientContext> call_context(const CallMetadata& metadata) const;
@@ -51,10 +65,8 @@ class Upstreams final {
   std::chrono::milliseconds call_timeout_;
   std::shared_ptr<grpc::Channel> auth_channel_;
   std::shared_ptr<grpc::Channel> content_channel_;
-  std::unique_ptr<auth::v1::AuthService::Stub> auth_;
-  std::unique_ptr<content::v1::ContentService::Stub> content_;
-  std::vector<std::unique_ptr<content::v1::ContentService::Stub>> content_pool_;
-  std::atomic<std::size_t> next_content_{0};
+  StubRing<auth::v1::AuthService> auth_;
+  StubRing<content::v1::ContentService> content_;
   std::unique_ptr<grpc::health::v1::Health::Stub> auth_health_;
   std::unique_ptr<grpc::health::v1::Health::Stub> content_health_;
 };
