@@ -2,8 +2,6 @@
 
 #include "common/core/text.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <string>
 
@@ -79,6 +77,10 @@ void append_quoted_timestamp(std::string& out, const google::protobuf::Timestamp
 
 }  // namespace
 
+std::string json_text(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string iso8601(const google::protobuf::Timestamp& timestamp) {
   std::string out;
   append_iso8601(out, timestamp);
@@ -88,7 +90,7 @@ std::string iso8601(const google::protobuf::Timestamp& timestamp) {
 void append_json_string(std::string& out, std::string_view text) {
   if (!common::is_valid_utf8(text)) {
     // Never from content, which refuses invalid UTF-8; nlohmann's replacement, to be sure.
-    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += json_text(std::string(text));
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
 #include "content/v1/content.pb.h"
 
 #include <google/protobuf/timestamp.pb.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@
 // 40 % of the gateway's CPU (issue 15). The bytes are what nlohmann's dump writes for the same
 // object (keys in its sorted order, the same escapes); json_shapes_test compares the two.
 namespace gateway {
+
+// How every body the gateway writes is dumped: compact, UTF-8 kept, invalid UTF-8 replaced by
+// U+FFFD (text from a client is echoed in some errors).
+std::string json_text(const nlohmann::json& body);
 
 // ISO 8601 UTC with microseconds, as DRF renders DateTimeFields: 2026-11-23T12:00:00.123456Z
 std::string iso8601(const google::protobuf::Timestamp& timestamp);

@@ -1,6 +1,7 @@
 #include "gateway/pagination.hpp"
 
 #include "common/core/text.hpp"
+#include "gateway/json_shapes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -61,7 +62,7 @@ std::string page_envelope(const std::string& base_url, const std::string& path, 
     previous = link(base_url, path, page.limit, std::max<std::int64_t>(0, page.offset - page.limit));
   }
   // "results" sorts last, as nlohmann writes an object's keys: the array goes before the end.
-  std::string text = nlohmann::json{{"count", count}, {"next", next}, {"previous", previous}}.dump();
+  std::string text = json_text({{"count", count}, {"next", next}, {"previous", previous}});
   text.pop_back();
   return text + ",\"results\":" + results + "}";
 }

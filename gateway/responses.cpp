@@ -1,12 +1,12 @@
 #include "gateway/responses.hpp"
 
 #include "common/core/log.hpp"
+#include "gateway/json_shapes.hpp"
 
 namespace gateway {
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
-  response.status = status;
-  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+  send_json_text(response, status, json_text(body));
 }
 
 void send_json_text(httplib::Response& response, int status, std::string body) {

@@ -5,6 +5,8 @@
 #include "fuzz_support.hpp"
 #include "gateway/pagination.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <climits>
 #include <cstring>
 #include <string>

@@ -1,6 +1,7 @@
 #include "gateway/pagination.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace {
 
