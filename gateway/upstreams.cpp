@@ -67,12 +67,12 @@ std::string percent_encoded(std::string_view text) {
 }
 
 // The channels of a ring: `first` (the one readiness watches), then new ones like it.
-std::function<std::shared_ptr<grpc::Channel>()> ring_of(std::shared_ptr<grpc::Channel> first, std::string target,
-                                                        std::vector<common::RetriedMethod> idempotent) {
-  return [first = std::move(first), target = std::move(target), idempotent = std::move(idempotent)]() mutable {
-    if (first) return std::exchange(first, nullptr);
-    return common::make_channel(target, idempotent, /*own_connections=*/true);
-  };
+std::vector<std::shared_ptr<grpc::Channel>> ring_of(std::size_t size, std::shared_ptr<grpc::Channel> first,
+                                                    const std::string& target,
+                                                    const std::vector<common::RetriedMethod>& idempotent) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels{std::move(first)};
+  while (channels.size() < size) channels.push_back(common::make_channel(target, idempotent, /*own_connections=*/true));
+  return channels;
 }
 
 }  // namespace
@@ -82,8 +82,8 @@ Upstreams::Upstreams(const std::string& auth_target, const std::string& content_
     : call_timeout_(call_timeout),
       auth_channel_(common::make_channel(auth_target, idempotent_auth_calls())),
       content_channel_(common::make_channel(content_target, idempotent_content_calls(), /*own_connections=*/true)),
-      auth_(kAuthChannels, ring_of(auth_channel_, auth_target, idempotent_auth_calls())),
-      content_(kContentChannels, ring_of(content_channel_, content_target, idempotent_content_calls())),
+      auth_(ring_of(kAuthChannels, auth_channel_, auth_target, idempotent_auth_calls())),
+      content_(ring_of(kContentChannels, content_channel_, content_target, idempotent_content_calls())),
       auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
       content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
 

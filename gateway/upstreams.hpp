@@ -1,15 +1,18 @@
 #pragma once
 
 #include "auth/v1/auth.grpc.pb.h"
+#include "common/grpc/grpc_client_poller.hpp"
 #include "content/v1/content.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
+#include <grpcpp/channel.h>
+
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gateway {
@@ -29,12 +32,26 @@ template <class Service>
 class StubRing final {
  public:
   using Stub = typename Service::Stub;
-  StubRing(std::size_t size, const std::function<std::shared_ptr<grpc::Channel>()>& make_channel) {
-    while (stubs_.size() < size) stubs_.push_back(Service::NewStub(make_channel()));
+  explicit StubRing(std::vector<std::shared_ptr<grpc::Channel>> channels) : channels_(std::move(channels)) {
+    for (const auto& channel : channels_) stubs_.push_back(Service::NewStub(channel));
   }
-  Stub& next() { return *stubs_[next_++ % stubs_.size()]; }
+
+  // The next channel in turn that has a replica ready. Each channel reconnects to a restarted
+  // replica on its own backoff, so for a while some may know only the other replica; when that
+  // one drains, they have nothing to call, and a call there fails while its neighbours would
+  // serve it. Only when none is ready does the call go to the next one anyway (and fail fast).
+  Stub& next() {
+    std::size_t first = next_.fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < stubs_.size(); ++i) {
+      std::size_t k = (first + i) % stubs_.size();
+      // try_to_connect: a channel gone idle is skipped, and reconnects for the next turn.
+      if (channels_[k]->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) return *stubs_[k];
+    }
+    return *stubs_[first % stubs_.size()];
+  }
 
  private:
+  std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::vector<std::unique_ptr<Stub>> stubs_;
   std::atomic<std::size_t> next_{0};
 };
@@ -62,6 +79,7 @@ class Upstreams final {
   Readiness check(std::chrono::milliseconds timeout) const;
 
  private:
+  common::GrpcClientPoller poller_;  // the gateway makes only blocking calls
   std::chrono::milliseconds call_timeout_;
   std::shared_ptr<grpc::Channel> auth_channel_;
   std::shared_ptr<grpc::Channel> content_channel_;
