@@ -333,23 +333,28 @@ TEST_F(Replicas, SigtermedServiceReplicasFinishTheirCallsAndExitZero) {
 
   std::vector<User> users;
   for (int i = 0; i < 8; ++i) users.push_back(new_user("term" + std::to_string(i)));
-  // The replica answering its own health check is not enough: each gateway must have
-  // reconnected to it (its channel backs off after the kill), or draining content2 would
-  // leave that gateway with no healthy content replica at all.
+  // The replicas answering their own health checks is not enough: each gateway must have
+  // reconnected to them (its channels back off after the kill), or draining content2 or auth2
+  // would leave that gateway with no healthy replica of that service at all.
   const std::string get_post_ok =
       R"(grpc_server_handled_total{grpc_service="content.v1.ContentService",grpc_method="GetPost",grpc_code="OK"})";
+  const std::string get_me_ok =
+      R"(grpc_server_handled_total{grpc_service="auth.v1.AuthService",grpc_method="GetMe",grpc_code="OK"})";
+  auto reaches = [&](int gateway_port, const std::string& path, const std::string& replica, const std::string& series) {
+    double before = sample(metrics(stack_->metrics_port(replica)), series);
+    for (int i = 0; i < 8; ++i) {
+      stack_->send("GET", path, nullptr, users[0].access, {}, "application/json", gateway_port);
+    }
+    return sample(metrics(stack_->metrics_port(replica)), series) > before;
+  };
+  const std::string post_path = "/api/posts/" + std::to_string(users[0].post_id) + "/";
   for (int port : gateway_ports_) {
-    ASSERT_TRUE(
-        test_support::wait_until(std::chrono::seconds(20),
-                                 [&] {
-                                   double before = sample(metrics(stack_->metrics_port("content-back")), get_post_ok);
-                                   for (int i = 0; i < 8; ++i) {
-                                     stack_->send("GET", "/api/posts/" + std::to_string(users[0].post_id) + "/",
-                                                  nullptr, users[0].access, {}, "application/json", port);
-                                   }
-                                   return sample(metrics(stack_->metrics_port("content-back")), get_post_ok) > before;
-                                 }))
+    ASSERT_TRUE(test_support::wait_until(std::chrono::seconds(20),
+                                         [&] { return reaches(port, post_path, "content-back", get_post_ok); }))
         << "gateway on " << port << " never reached the restarted content replica";
+    ASSERT_TRUE(test_support::wait_until(std::chrono::seconds(20),
+                                         [&] { return reaches(port, "/api/me/", "auth", get_me_ok); }))
+        << "gateway on " << port << " never reached the restarted auth replica";
   }
   auto origin = Clock::now();
   Load load(users, gateway_ports_);
