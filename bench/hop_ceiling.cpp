@@ -7,6 +7,7 @@
 // Usage: hop_ceiling grpc PORT                      (the no-op gRPC server)
 //        hop_ceiling http PORT GRPC_TARGET THREADS  (the HTTP side; answers any request)
 #include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_client_poller.hpp"
 #include "common/grpc/grpc_runtime.hpp"
 #include "content/v1/content.grpc.pb.h"
 #include "gateway/http_listener.hpp"
@@ -56,6 +57,7 @@ std::string response(int status, const std::string& body, bool close) {
 }
 
 int serve_http(int port, const std::string& target, int threads) {
+  common::GrpcClientPoller grpc_poller;  // as the gateway's main
   constexpr std::size_t kChannels = 4;
   std::vector<std::unique_ptr<content::v1::ContentService::Stub>> stubs;
   for (std::size_t i = 0; i < kChannels; ++i) {

@@ -4,6 +4,7 @@
 #include "common/core/shutdown_signal.hpp"
 #include "common/core/stoppable_sleep.hpp"
 #include "common/grpc/grpc_channel.hpp"
+#include "common/grpc/grpc_client_poller.hpp"
 #include "common/grpc/grpc_runtime.hpp"
 #include "common/metrics/metrics_server.hpp"
 #include "gateway/gateway_config.hpp"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     common::log::init("gateway", config.log_level);
+    // The gateway makes only blocking gRPC calls: this thread reads its connections between them.
+    common::GrpcClientPoller grpc_poller;
     gateway::Upstreams upstreams(config.auth_target, config.content_target, config.upstream_timeout);
     auto tokens = common::access_tokens_from_auth(config.tokens, upstreams.auth(), config.upstream_timeout);
     gateway::HttpServer server(config, upstreams, *tokens);

@@ -66,11 +66,13 @@ std::string percent_encoded(std::string_view text) {
   return encoded;
 }
 
-// The channels of a ring: `first` (the one readiness watches), then new ones like it.
+// The channels of a ring: `first` (the one the health check stub uses), then new ones like it.
 std::vector<std::shared_ptr<grpc::Channel>> ring_of(std::size_t size, std::shared_ptr<grpc::Channel> first,
                                                     const std::string& target,
                                                     const std::vector<common::RetriedMethod>& idempotent) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels{std::move(first)};
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  channels.reserve(size);
+  channels.push_back(std::move(first));
   while (channels.size() < size) channels.push_back(common::make_channel(target, idempotent, /*own_connections=*/true));
   return channels;
 }
@@ -105,11 +107,11 @@ std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata&
 }
 
 Upstreams::Readiness Upstreams::check(std::chrono::milliseconds timeout) const {
-  auto serving = [timeout](grpc::Channel& channel, grpc::health::v1::Health::Stub& health, const char* service) {
-    return channel.GetState(true) == GRPC_CHANNEL_READY || common::health_check(health, service, timeout);
+  auto serving = [timeout](bool ready, grpc::health::v1::Health::Stub& health, const char* service) {
+    return ready || common::health_check(health, service, timeout);
   };
-  return {serving(*auth_channel_, *auth_health_, "auth.v1.AuthService"),
-          serving(*content_channel_, *content_health_, "content.v1.ContentService")};
+  return {serving(auth_.any_ready(), *auth_health_, "auth.v1.AuthService"),
+          serving(content_.any_ready(), *content_health_, "content.v1.ContentService")};
 }
 
 }  // namespace gateway

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "auth/v1/auth.grpc.pb.h"
-#include "common/grpc/grpc_client_poller.hpp"
 #include "content/v1/content.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 #include <grpcpp/channel.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -39,18 +39,25 @@ class StubRing final {
   // The next channel in turn that has a replica ready. Each channel reconnects to a restarted
   // replica on its own backoff, so for a while some may know only the other replica; when that
   // one drains, they have nothing to call, and a call there fails while its neighbours would
-  // serve it. Only when none is ready does the call go to the next one anyway (and fail fast).
+  // serve it. Only when none is ready does the call go to the next one anyway: it fails at once
+  // if that channel's replicas are all failing, or waits while it connects.
   Stub& next() {
     std::size_t first = next_.fetch_add(1, std::memory_order_relaxed);
     for (std::size_t i = 0; i < stubs_.size(); ++i) {
       std::size_t k = (first + i) % stubs_.size();
-      // try_to_connect: a channel gone idle is skipped, and reconnects for the next turn.
-      if (channels_[k]->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) return *stubs_[k];
+      if (ready(*channels_[k])) return *stubs_[k];
     }
     return *stubs_[first % stubs_.size()];
   }
 
+  bool any_ready() const {
+    return std::any_of(channels_.begin(), channels_.end(), [](const auto& channel) { return ready(*channel); });
+  }
+
  private:
+  // try_to_connect: a channel gone idle is passed over, and reconnects for a later turn.
+  static bool ready(grpc::Channel& channel) { return channel.GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY; }
+
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::vector<std::unique_ptr<Stub>> stubs_;
   std::atomic<std::size_t> next_{0};
@@ -73,13 +80,12 @@ class Upstreams final {
     bool auth = false;
     bool content = false;
   };
-  // Whether each service has a replica that is connected and SERVING: the channel's own state
-  // (its client-side health watch excludes NOT_SERVING replicas), else one gRPC health check
+  // Whether each service has a replica that is connected and SERVING: any ring channel's state
+  // (their client-side health watch excludes NOT_SERVING replicas), else one gRPC health check
   // within `timeout`. A replica that hangs costs nothing here while another one serves.
   Readiness check(std::chrono::milliseconds timeout) const;
 
  private:
-  common::GrpcClientPoller poller_;  // the gateway makes only blocking calls
   std::chrono::milliseconds call_timeout_;
   std::shared_ptr<grpc::Channel> auth_channel_;
   std::shared_ptr<grpc::Channel> content_channel_;

@@ -55,10 +55,10 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& target, const std
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
   // An unpaged list of a user with many posts exceeds gRPC's default 4 MiB.
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  // A restarted replica is usually back within a second: retry connecting soon, and at least
-  // once a second (gRPC's defaults: 1 s, up to 120 s). Until a channel has reconnected, the
-  // other replica is all it has, and a rollout drains that one next. A refused connect to a
-  // replica that stays gone costs next to nothing.
+  // A restarted replica is usually back within a second: retry connecting soon, and about
+  // once a second at most (gRPC's defaults: 1 s, up to 120 s; it adds 20 % jitter). Until a channel has reconnected,
+  // the other replica is all it has, and a rollout drains that one next. A refused connect to a replica that stays gone
+  // costs next to nothing.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);

@@ -6,7 +6,8 @@ namespace common {
 // - Prompt backup polling: a client that makes no call reads its connections only from gRPC's
 //   backup poller, every 5 s by default, so the keepalive pings' acks would arrive after their
 //   2 s timeout and idle channels would be dropped as dead. This polls every 250 ms instead
-//   (GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS, unless set).
+//   (GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS, unless set). Each tick reads one socket, so a
+//   process with many connections and no server threads also needs a GrpcClientPoller.
 // - No mutex deadlock detection: Debian's abseil leaves it on, and it records every lock
 //   order in a global graph (absl::synchronization's GraphCycles), a cost on every contended
 //   lock of gRPC's hot path (issue 15). Lock ordering is what our tests and sanitizers check.
