@@ -1,7 +1,7 @@
 // The design's ceiling on this machine: a REST request answered by one gRPC call, with no work on
 // either side. The HTTP side is the gateway's own listener (gateway/http_listener) with the
 // gateway's thread count; each request makes one unary call, with a deadline, over the gateway's
-// kind of channels (common::make_channel, 4 with their own connections, as gateway/upstreams) to
+// kind of channels (a StubRing of 4 with their own connections, as gateway/upstreams) to
 // a callback gRPC server whose GetDashboard answers at once. What a route of ours costs beyond
 // this is our own work: routing, the token, the handler, the JSON and content's work.
 // Usage: hop_ceiling grpc PORT                      (the no-op gRPC server)
@@ -11,15 +11,16 @@
 #include "common/grpc/grpc_runtime.hpp"
 #include "content/v1/content.grpc.pb.h"
 #include "gateway/http_listener.hpp"
+#include "gateway/upstreams.hpp"
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -58,12 +59,9 @@ std::string response(int status, const std::string& body, bool close) {
 
 int serve_http(int port, const std::string& target, int threads) {
   common::GrpcClientPoller grpc_poller;  // as the gateway's main
-  constexpr std::size_t kChannels = 4;
-  std::vector<std::unique_ptr<content::v1::ContentService::Stub>> stubs;
-  for (std::size_t i = 0; i < kChannels; ++i) {
-    stubs.push_back(content::v1::ContentService::NewStub(common::make_channel(target, {}, /*own_connections=*/true)));
-  }
-  std::atomic<std::size_t> next{0};
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  while (channels.size() < 4) channels.push_back(common::make_channel(target, {}, /*own_connections=*/true));
+  gateway::StubRing<content::v1::ContentService> content(std::move(channels));
   gateway::http::ListenerOptions options;
   options.port = port;
   options.threads = threads;
@@ -73,7 +71,7 @@ int serve_http(int port, const std::string& target, int threads) {
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
         content::v1::GetDashboardResponse reply;
-        auto status = stubs[next++ % kChannels]->GetDashboard(&context, content::v1::GetDashboardRequest(), &reply);
+        auto status = content.next().GetDashboard(&context, content::v1::GetDashboardRequest(), &reply);
         out += status.ok() ? response(200, R"({"ok":true})", close) : response(503, R"({"detail":"hop"})", close);
       },
       [](int status, const std::string& detail) { return response(status, detail, true); });

@@ -99,8 +99,9 @@ max_conn=0
 for c in $CONNECTIONS; do (( c > max_conn )) && max_conn=$c; done
 # The gateway's threads bound the requests it handles at once (its listener holds idle
 # connections in epoll, not on threads): sized above the connection count, no request waits for
-# one (16 threads measured the same throughput at 128 connections). So is auth's bound on calls using the database (64 by default, then 503 at once): at 128
-# connections of logins it refused most of them, and those fast 503s counted as throughput.
+# one (16 threads measured the same throughput at 128 connections). So is auth's bound on calls
+# using the database (64 by default, then 503 at once): at 128 connections of logins it refused
+# most of them, and those fast 503s counted as throughput.
 GATEWAY_THREADS=$(( max_conn + 32 ))
 common_env=(REVOCATIONS_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" LOG_LEVEL=warn METRICS_ADDR=)
 env "${common_env[@]}" AUTH_LISTEN_ADDR="127.0.0.1:${AUTH_PORT}" AUTH_DATABASE_URL="$PG_URL/auth" \

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace gateway {
@@ -66,13 +65,10 @@ std::string percent_encoded(std::string_view text) {
   return encoded;
 }
 
-// The channels of a ring: `first` (the one the health check stub uses), then new ones like it.
-std::vector<std::shared_ptr<grpc::Channel>> ring_of(std::size_t size, std::shared_ptr<grpc::Channel> first,
-                                                    const std::string& target,
+// The channels of a ring, each with its own connections.
+std::vector<std::shared_ptr<grpc::Channel>> ring_of(std::size_t size, const std::string& target,
                                                     const std::vector<common::RetriedMethod>& idempotent) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  channels.reserve(size);
-  channels.push_back(std::move(first));
   while (channels.size() < size) channels.push_back(common::make_channel(target, idempotent, /*own_connections=*/true));
   return channels;
 }
@@ -82,12 +78,10 @@ std::vector<std::shared_ptr<grpc::Channel>> ring_of(std::size_t size, std::share
 Upstreams::Upstreams(const std::string& auth_target, const std::string& content_target,
                      std::chrono::milliseconds call_timeout)
     : call_timeout_(call_timeout),
-      auth_channel_(common::make_channel(auth_target, idempotent_auth_calls())),
-      content_channel_(common::make_channel(content_target, idempotent_content_calls(), /*own_connections=*/true)),
-      auth_(ring_of(kAuthChannels, auth_channel_, auth_target, idempotent_auth_calls())),
-      content_(ring_of(kContentChannels, content_channel_, content_target, idempotent_content_calls())),
-      auth_health_(grpc::health::v1::Health::NewStub(auth_channel_)),
-      content_health_(grpc::health::v1::Health::NewStub(content_channel_)) {}
+      auth_(ring_of(kAuthChannels, auth_target, idempotent_auth_calls())),
+      content_(ring_of(kContentChannels, content_target, idempotent_content_calls())),
+      auth_health_(grpc::health::v1::Health::NewStub(auth_.first_channel())),
+      content_health_(grpc::health::v1::Health::NewStub(content_.first_channel())) {}
 
 std::unique_ptr<grpc::ClientContext> Upstreams::call_context(const CallMetadata& metadata) const {
   auto context = std::make_unique<grpc::ClientContext>();

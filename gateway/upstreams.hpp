@@ -54,6 +54,8 @@ class StubRing final {
     return std::any_of(channels_.begin(), channels_.end(), [](const auto& channel) { return ready(*channel); });
   }
 
+  const std::shared_ptr<grpc::Channel>& first_channel() const { return channels_.front(); }
+
  private:
   // try_to_connect: a channel gone idle is passed over, and reconnects for a later turn.
   static bool ready(grpc::Channel& channel) { return channel.GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY; }
@@ -87,8 +89,6 @@ class Upstreams final {
 
  private:
   std::chrono::milliseconds call_timeout_;
-  std::shared_ptr<grpc::Channel> auth_channel_;
-  std::shared_ptr<grpc::Channel> content_channel_;
   StubRing<auth::v1::AuthService> auth_;
   StubRing<content::v1::ContentService> content_;
   std::unique_ptr<grpc::health::v1::Health::Stub> auth_health_;

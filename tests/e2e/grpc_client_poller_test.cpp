@@ -3,13 +3,13 @@
 // gRPC's backup-poll tick, one socket per tick, and closed healthy connections as dead when
 // their keepalive acks were read too late (bench/README.md, after issue 15's first table).
 #include "stack.hpp"
+#include "support/grpc_test_server.hpp"
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,34 +38,13 @@ std::set<std::string> connections_to(const std::vector<int>& ports) {
   return found;
 }
 
-// A gRPC server on a free loopback port that allows the clients' keepalive pings, as ours do
-// (common/grpc/grpc_server.cpp), with a sync service so that its own threads poll.
-class PingedServer final {
- public:
-  PingedServer() {
-    grpc::EnableDefaultHealthCheckService(true);  // the channels watch it
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    if (!server_ || port_ == 0) throw std::runtime_error("test gRPC server did not start");
-  }
-  ~PingedServer() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1)); }
-  int port() const { return port_; }
-
- private:
-  content::v1::ContentService::Service service_;  // every method unimplemented
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-};
-
 TEST(GrpcClientPoller, AnIdleClientProcessKeepsItsConnections) {
   // Two healthy servers (with the health service the channels watch) and an address that
   // refuses, as after a replica died: its reconnect attempts are more events for the client
   // to read, which made the closes frequent (about one a second without the poller).
-  PingedServer first, second;
+  grpc::EnableDefaultHealthCheckService(true);
+  content::v1::ContentService::Service first_service, second_service;  // sync: the servers' threads poll
+  test_support::GrpcTestServer first(&first_service), second(&second_service);
   const std::vector<int> servers{first.port(), second.port()};
   std::string target = "ipv4:127.0.0.1:" + std::to_string(first.port()) +
                        ",127.0.0.1:" + std::to_string(second.port()) +

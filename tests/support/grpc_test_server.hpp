@@ -17,6 +17,10 @@ class GrpcTestServer final {
   explicit GrpcTestServer(std::initializer_list<grpc::Service*> services) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    // Our channels (common::make_channel) ping every second, also between calls: allowed, as
+    // the services' own servers allow it (common/grpc/grpc_server.cpp).
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     for (auto* service : services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) throw std::runtime_error("test gRPC server did not start");
@@ -25,6 +29,7 @@ class GrpcTestServer final {
   ~GrpcTestServer() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  int port() const { return port_; }
 
  private:
   int port_ = 0;
